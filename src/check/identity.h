@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The identity check of one address: the facts gathered from DNS and SMTP
+ * (struct identity_facts), the verdict judged from them (judge.c, pure),
+ * and the asynchronous run that gathers them (identity.c). Facts and
+ * verdict are plain data so that the judgement can be tested with recorded
+ * facts and the report can render them without I/O.
+ */
+#ifndef MXDIAG_CHECK_IDENTITY_H
+#define MXDIAG_CHECK_IDENTITY_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+
+#include "check/generic.h"
+#include "dns/resolver.h"
+#include "dns/wire.h"
+#include "report/finding.h"
+#include "smtp/probe.h"
+
+/* PTR names whose forward records we look up; RFC 7208 uses the same
+ * bound for the ptr mechanism, and more is not a real configuration. */
+#define IDENTITY_PTR_MAX	10
+
+enum iprev_result {
+	IPREV_NONE = 0,		/* not judged yet */
+	IPREV_PASS,
+	IPREV_FAIL,		/* no PTR, or no PTR name leads back */
+	IPREV_TEMPERROR,
+	IPREV_PERMERROR,
+};
+const char *iprev_result_name(enum iprev_result r);
+
+struct identity_forward {
+	char			name[DNS_NAME_BUF];
+	struct dns_answer	ans;		/* A or AAAA of name */
+	bool			done;
+	bool			confirms;	/* ans holds the address */
+};
+
+struct identity_facts {
+	/* What was checked. */
+	char			 target[256];	/* as the user named it */
+	char			 address[INET6_ADDRSTRLEN];
+	int			 af;
+	union {
+		struct in_addr	 v4;
+		struct in6_addr	 v6;
+	} addr;
+	int			 port;
+	char			 revname[80];
+
+	/* Reverse DNS. ptr is the last answer of the chase (a CNAME
+	 * chain that ends on a name with no data is asked again). */
+	struct dns_answer	 ptr;
+	struct strvec		 ptr_chain;	/* every CNAME hop, all answers */
+	size_t			 nfwd;
+	struct identity_forward	 fwd[IDENTITY_PTR_MAX];
+	bool			 ptr_names_truncated;
+
+	/* SMTP. */
+	bool			 smtp_skipped;
+	bool			 smtp_done;
+	struct smtp_probe_result smtp;
+	char			 ehlo_sent[256];	/* the name we announced */
+
+	/* Forward lookups of the names the server announced. */
+	struct identity_forward	 banner_fwd;
+	struct identity_forward	 ehlo_fwd;
+};
+
+void identity_facts_clear(struct identity_facts *f);
+
+struct identity_verdict {
+	enum iprev_result	 iprev;
+	bool			 aligned;
+	struct generic_match	 generic;	/* of the first PTR name */
+	const struct provider	*zone_provider;	/* from the reverse SOA */
+	struct finding_list	 findings;
+};
+
+void identity_verdict_clear(struct identity_verdict *v);
+
+/* Judge the facts: fills *v (pure; judge.c). */
+void identity_judge(const struct identity_facts *f, struct identity_verdict *v);
+
+/* The address-family record type for forward confirmation. */
+static inline uint16_t
+identity_fwd_type(int af)
+{
+	return af == AF_INET6 ? DNS_T_AAAA : DNS_T_A;
+}
+
+/* True when ans (A or AAAA) holds the facts' address. */
+bool identity_answer_has_addr(const struct dns_answer *ans, int af,
+    const void *addr);
+
+/* ---- the asynchronous run ---- */
+
+struct identity_options {
+	bool			 no_smtp;
+	struct smtp_probe_config smtp;	/* smtp.ehlo_name: borrowed, must
+					 * outlive the run */
+};
+
+struct identity_run;
+
+/* Called once when every lookup and the probe are done. The facts are
+ * borrowed for the call. */
+typedef void identity_callback(struct identity_facts *facts, void *arg);
+
+/* Start checking one address. target is the user's spelling, copied. */
+void identity_start(struct event_base *base, dns_resolver *res,
+    const struct identity_options *opt, const char *target, int af,
+    const void *addr, int port, identity_callback *cb, void *arg);
+
+#endif

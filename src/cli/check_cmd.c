@@ -1,0 +1,581 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `mxdiag check TARGET...`: parse the command line, resolve hostnames to
+ * their addresses, run the identity check of every address concurrently on
+ * one event loop, and print the results in the order the targets were
+ * given. Results are rendered as they complete and printed at the end.
+ */
+#include <arpa/inet.h>
+#include <event2/event.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check/identity.h"
+#include "cli/cli.h"
+#include "cli/target.h"
+#include "dns/resolver.h"
+#include "report/report.h"
+#include "util/util.h"
+
+#define CHECK_ADDRS_PER_NAME	16	/* addresses checked per hostname */
+#define CHECK_TARGETS_MAX	1024
+
+enum check_format { FORMAT_TEXT, FORMAT_JSON };
+
+struct check_opts {
+	struct dns_config	 dns;
+	struct identity_options	 id;
+	int			 port;
+	int			 family;	/* AF_UNSPEC, AF_INET, AF_INET6 */
+	enum check_format	 format;
+	struct report_style	 style;
+	char			 ehlo[256];
+	int			 timeout_ms;
+};
+
+struct check_addr {
+	char		*text;		/* rendered text report */
+	json_t		*json;
+	enum finding_status worst;
+	bool		 aligned;
+};
+
+struct check_target {
+	struct check_ctx	*ctx;
+	struct target		 t;
+	const char		*spec;
+	int			 pending;	/* forward lookups outstanding */
+	struct dns_answer	 a, aaaa;
+	bool			 have_a, have_aaaa;
+	struct finding_list	 findings;	/* target-level */
+	size_t			 naddrs;
+	struct check_addr	 addrs[CHECK_ADDRS_PER_NAME];
+};
+
+struct check_ctx {
+	struct event_base	*base;
+	dns_resolver		*res;
+	struct check_opts	*opts;
+	size_t			 ntargets;
+	struct check_target	*targets;
+};
+
+struct check_slot {
+	struct check_target	*ct;
+	size_t			 idx;
+};
+
+void
+cmd_check_usage(FILE *out)
+{
+	fputs("usage: mxdiag check [OPTIONS] TARGET...\n"
+	    "\n"
+	    "TARGET is an IPv4 or IPv6 address or a hostname (every A and AAAA\n"
+	    "address is checked); HOST:PORT and [IPv6]:PORT name a port.\n"
+	    "\n"
+	    "Options:\n"
+	    "  --resolver IP[:PORT]  DNS server to ask (repeatable; [IPv6]:PORT);\n"
+	    "                        default: the system's resolvers\n"
+	    "  --timeout SECONDS     budget for each DNS query and each SMTP\n"
+	    "                        phase (default 10; the greeting gets\n"
+	    "                        at least this, for postscreen-style delays)\n"
+	    "  --port PORT           SMTP port when the target names none (25)\n"
+	    "  --ehlo NAME           name to send in EHLO/HELO (default: this\n"
+	    "                        host's FQDN, else mxdiag.invalid)\n"
+	    "  --no-smtp             DNS only: no SMTP connection\n"
+	    "  -4, -6                only IPv4 / only IPv6 addresses of names\n"
+	    "  --format text|json    output format (default text)\n"
+	    "  -v, --verbose         details of passing findings too\n"
+	    "  -h, --help            this help\n"
+	    "\n"
+	    "Exit status: 0 all checks passed, 1 problems found, 2 some checks\n"
+	    "could not be completed (and no problem was found), 64 usage error.\n"
+	    "Colour is used on a terminal unless NO_COLOR is set.\n", out);
+}
+
+static void
+check_default_ehlo(char *out, size_t outlen)
+{
+	char host[256];
+
+	if (gethostname(host, sizeof(host)) == 0 &&
+	    (host[sizeof(host) - 1] = '\0', strchr(host, '.') != NULL) &&
+	    smtp_hostname_valid(host))
+		snprintf(out, outlen, "%s", host);
+	else
+		snprintf(out, outlen, "mxdiag.invalid");
+}
+
+static void
+check_addr_done(struct identity_facts *f, void *arg)
+{
+	struct check_slot *slot = arg;
+	struct check_target *ct = slot->ct;
+	struct check_addr *ca = &ct->addrs[slot->idx];
+	struct identity_verdict v;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem;
+
+	identity_judge(f, &v);
+	ca->worst = finding_list_worst(&v.findings);
+	ca->aligned = v.aligned;
+	if (ct->ctx->opts->format == FORMAT_JSON) {
+		ca->json = report_json_address(f, &v);
+	} else if ((mem = open_memstream(&buf, &len)) != NULL) {
+		report_text_address(mem, f, &v, &ct->ctx->opts->style);
+		fclose(mem);
+		ca->text = buf;
+	}
+	identity_verdict_clear(&v);
+	free(slot);
+}
+
+static void
+check_start_addr(struct check_target *ct, int af, const void *addr)
+{
+	struct check_ctx *ctx = ct->ctx;
+	struct check_slot *slot;
+
+	if (ct->naddrs == CHECK_ADDRS_PER_NAME)
+		return;
+	slot = xcalloc(1, sizeof(*slot));
+	slot->ct = ct;
+	slot->idx = ct->naddrs++;
+	identity_start(ctx->base, ctx->res, &ctx->opts->id, ct->spec, af, addr,
+	    ct->t.port, check_addr_done, slot);
+}
+
+/* Target-level finding for a hostname that gave no address. */
+static void
+check_name_findings(struct check_target *ct)
+{
+	const struct dns_answer *ans[2] = {
+		ct->have_a ? &ct->a : NULL, ct->have_aaaa ? &ct->aaaa : NULL,
+	};
+	bool temp = false, nx = false;
+	struct finding *fd;
+
+	for (size_t i = 0; i < 2; i++) {
+		if (ans[i] == NULL)
+			continue;
+		if (dns_outcome_is_temporary(ans[i]->outcome))
+			temp = true;
+		if (ans[i]->outcome == DNS_OUT_NXDOMAIN)
+			nx = true;
+	}
+	if (temp) {
+		fd = finding_add(&ct->findings, "target.temperror",
+		    FINDING_TEMPERROR, "%s could not be resolved (temporary "
+		    "DNS failure)", ct->t.host);
+		finding_explain(fd, "The address lookup of the target failed "
+		    "without an answer; nothing else could be checked.");
+		strvec_push(&fd->remediation, "Run the check again, or name "
+		    "the address directly.");
+	} else {
+		fd = finding_add(&ct->findings, nx ? "target.nxdomain" :
+		    "target.no_address", FINDING_FAIL, nx ?
+		    "%s does not exist in DNS" : "%s has no %s record",
+		    ct->t.host, ct->ctx->opts->family == AF_INET ? "A" :
+		    ct->ctx->opts->family == AF_INET6 ? "AAAA" : "A or AAAA");
+		finding_explain(fd, "A mail server's name must resolve to its "
+		    "addresses.");
+		strvec_pushf(&fd->remediation, "Publish A/AAAA records for %s "
+		    "in its zone, or check the spelling.", ct->t.host);
+	}
+	for (size_t i = 0; i < 2; i++)
+		if (ans[i] != NULL)
+			strvec_pushf(&fd->evidence, "%s %s: %s%s%s%s",
+			    ans[i]->qtype == DNS_T_A ? "A" : "AAAA", ct->t.host,
+			    dns_outcome_name(ans[i]->outcome),
+			    ans[i]->error[0] ? " (" : "", ans[i]->error,
+			    ans[i]->error[0] ? ")" : "");
+}
+
+static void
+check_name_done(const struct dns_answer *ans, void *arg)
+{
+	struct check_target *ct = arg;
+
+	if (ans->qtype == DNS_T_A) {
+		dns_answer_copy(&ct->a, ans);
+		ct->have_a = true;
+	} else {
+		dns_answer_copy(&ct->aaaa, ans);
+		ct->have_aaaa = true;
+	}
+	if (--ct->pending > 0)
+		return;
+	/* Both families answered: check every address, IPv4 first. */
+	if (ct->have_a)
+		for (size_t i = 0; i < ct->a.nrr; i++)
+			if (ct->a.rr[i].type == DNS_T_A)
+				check_start_addr(ct, AF_INET, &ct->a.rr[i].u.a);
+	if (ct->have_aaaa)
+		for (size_t i = 0; i < ct->aaaa.nrr; i++)
+			if (ct->aaaa.rr[i].type == DNS_T_AAAA)
+				check_start_addr(ct, AF_INET6,
+				    &ct->aaaa.rr[i].u.aaaa);
+	if (ct->naddrs == 0)
+		check_name_findings(ct);
+}
+
+static json_t *
+check_json_lookup(const struct dns_answer *ans)
+{
+	json_t *addrs = json_array();
+
+	for (size_t i = 0; i < ans->nrr; i++) {
+		char s[INET6_ADDRSTRLEN];
+
+		if (ans->rr[i].type == DNS_T_A)
+			inet_ntop(AF_INET, &ans->rr[i].u.a, s, sizeof(s));
+		else if (ans->rr[i].type == DNS_T_AAAA)
+			inet_ntop(AF_INET6, &ans->rr[i].u.aaaa, s, sizeof(s));
+		else
+			continue;
+		json_array_append_new(addrs, json_string(s));
+	}
+	return json_pack("{s:s, s:s, s:o}", "name", ans->qname, "outcome",
+	    dns_outcome_name(ans->outcome), "addresses", addrs);
+}
+
+/* Fold one status into the run's exit status. */
+static void
+check_tally(enum finding_status worst, bool *problems, bool *temporary)
+{
+	switch (worst) {
+	case FINDING_FAIL:
+	case FINDING_PERMERROR:
+	case FINDING_WARNING:
+		*problems = true;
+		break;
+	case FINDING_TEMPERROR:
+		*temporary = true;
+		break;
+	default:
+		break;
+	}
+}
+
+static int
+check_output(struct check_ctx *ctx)
+{
+	struct check_opts *o = ctx->opts;
+	bool problems = false, temporary = false;
+	size_t naddr = 0, naligned = 0;
+	json_t *root = NULL, *targets = NULL;
+
+	if (o->format == FORMAT_JSON) {
+		json_t *resolvers = json_array();
+
+		for (size_t i = 0; i < o->dns.nservers; i++)
+			json_array_append_new(resolvers, json_sprintf("%s%s%s:%d",
+			    strchr(o->dns.servers[i].host, ':') ? "[" : "",
+			    o->dns.servers[i].host,
+			    strchr(o->dns.servers[i].host, ':') ? "]" : "",
+			    o->dns.servers[i].port));
+		targets = json_array();
+		root = json_pack("{s:s, s:s, s:o, s:{s:i, s:i, s:s, s:b, s:s}}",
+		    "schema", REPORT_CHECK_SCHEMA, "version", "0.1.0",
+		    "resolvers", resolvers, "options", "port", o->port,
+		    "timeout_ms", o->timeout_ms, "ehlo", o->ehlo,
+		    "smtp", !o->id.no_smtp, "family",
+		    o->family == AF_INET ? "ipv4" : o->family == AF_INET6 ?
+		    "ipv6" : "any");
+	}
+	for (size_t i = 0; i < ctx->ntargets; i++) {
+		struct check_target *ct = &ctx->targets[i];
+		json_t *jt = NULL, *jaddrs = NULL;
+
+		check_tally(finding_list_worst(&ct->findings), &problems,
+		    &temporary);
+		if (root) {
+			jaddrs = json_array();
+			jt = json_pack("{s:s, s:s, s:i, s:s}", "target", ct->spec,
+			    "host", ct->t.host, "port", ct->t.port, "kind",
+			    ct->t.af == AF_UNSPEC ? "hostname" : "address");
+			json_object_set_new(jt, "resolution",
+			    ct->t.af != AF_UNSPEC ? json_null() :
+			    json_pack("{s:o, s:o}", "a", ct->have_a ?
+			    check_json_lookup(&ct->a) : json_null(), "aaaa",
+			    ct->have_aaaa ? check_json_lookup(&ct->aaaa) :
+			    json_null()));
+			json_object_set_new(jt, "findings",
+			    report_json_findings(&ct->findings));
+		} else if (ct->findings.n > 0) {
+			printf("%s%s%s\n", o->style.color ? "\033[1m" : "",
+			    ct->spec, o->style.color ? "\033[0m" : "");
+			for (size_t k = 0; k < ct->findings.n; k++)
+				report_text_finding(stdout, ct->findings.v[k],
+				    &o->style);
+			putchar('\n');
+		}
+		for (size_t k = 0; k < ct->naddrs; k++) {
+			struct check_addr *ca = &ct->addrs[k];
+
+			naddr++;
+			naligned += ca->aligned;
+			check_tally(ca->worst, &problems, &temporary);
+			if (jaddrs && ca->json) {
+				json_array_append(jaddrs, ca->json);
+			} else if (ca->text) {
+				fputs(ca->text, stdout);
+			}
+		}
+		if (jt) {
+			json_object_set_new(jt, "addresses", jaddrs);
+			json_array_append_new(targets, jt);
+		}
+	}
+	{
+		int rc = problems ? EXIT_PROBLEMS : temporary ? EXIT_UNCHECKED :
+		    EXIT_PASS;
+
+		if (root) {
+			json_object_set_new(root, "targets", targets);
+			json_object_set_new(root, "summary", json_pack(
+			    "{s:I, s:I, s:b, s:b, s:i}", "addresses",
+			    (json_int_t)naddr, "aligned", (json_int_t)naligned,
+			    "problems", problems, "temporary_failures",
+			    temporary, "exit_code", rc));
+			json_dumpf(root, stdout, JSON_INDENT(2) |
+			    JSON_PRESERVE_ORDER);
+			putchar('\n');
+			json_decref(root);
+		} else {
+			printf("%zu address%s checked, %zu aligned: %s\n", naddr,
+			    naddr == 1 ? "" : "es", naligned, rc == EXIT_PASS ?
+			    "all checks passed" : rc == EXIT_PROBLEMS ?
+			    "problems found" : "some checks could not be "
+			    "completed");
+		}
+		return rc;
+	}
+}
+
+static int
+check_parse_timeout(const char *s, int *ms)
+{
+	char *end;
+	double d = strtod(s, &end);
+
+	if (*s == '\0' || *end != '\0' || !(d > 0.0) || d > 3600.0)
+		return -1;
+	*ms = (int)(d * 1000.0);
+	return *ms > 0 ? 0 : -1;
+}
+
+static int
+check_parse_args(int argc, char **argv, struct check_opts *o, int *first)
+{
+	static const struct option longopts[] = {
+		{ "resolver",	required_argument, NULL, 'r' },
+		{ "timeout",	required_argument, NULL, 't' },
+		{ "port",	required_argument, NULL, 'p' },
+		{ "ehlo",	required_argument, NULL, 'e' },
+		{ "no-smtp",	no_argument,	   NULL, 'n' },
+		{ "format",	required_argument, NULL, 'f' },
+		{ "verbose",	no_argument,	   NULL, 'v' },
+		{ "help",	no_argument,	   NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char err[256];
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "46vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			if (o->dns.nservers == DNS_SERVERS_MAX) {
+				fprintf(stderr, "mxdiag: at most %d resolvers\n",
+				    DNS_SERVERS_MAX);
+				return -1;
+			}
+			if (dns_server_parse(optarg,
+			    &o->dns.servers[o->dns.nservers], err,
+			    sizeof(err)) != 0) {
+				fprintf(stderr, "mxdiag: %s\n", err);
+				return -1;
+			}
+			o->dns.nservers++;
+			break;
+		case 't':
+			if (check_parse_timeout(optarg, &o->timeout_ms) != 0) {
+				fprintf(stderr, "mxdiag: bad --timeout \"%s\" "
+				    "(seconds, > 0, <= 3600)\n", optarg);
+				return -1;
+			}
+			break;
+		case 'p': {
+			char *end;
+			long p = strtol(optarg, &end, 10);
+
+			if (*optarg == '\0' || *end != '\0' || p < 1 ||
+			    p > 65535) {
+				fprintf(stderr, "mxdiag: bad --port \"%s\"\n",
+				    optarg);
+				return -1;
+			}
+			o->port = (int)p;
+			break;
+		}
+		case 'e':
+			if (!smtp_hostname_valid(optarg) ||
+			    strlen(optarg) >= sizeof(o->ehlo)) {
+				fprintf(stderr, "mxdiag: bad --ehlo \"%s\" (a "
+				    "hostname)\n", optarg);
+				return -1;
+			}
+			snprintf(o->ehlo, sizeof(o->ehlo), "%s", optarg);
+			break;
+		case 'n':
+			o->id.no_smtp = true;
+			break;
+		case '4':
+			o->family = o->family == AF_INET6 ? -1 : AF_INET;
+			break;
+		case '6':
+			o->family = o->family == AF_INET ? -1 : AF_INET6;
+			break;
+		case 'f':
+			if (strcmp(optarg, "text") == 0)
+				o->format = FORMAT_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				o->format = FORMAT_JSON;
+			else {
+				fprintf(stderr, "mxdiag: bad --format \"%s\" "
+				    "(text or json)\n", optarg);
+				return -1;
+			}
+			break;
+		case 'v':
+			o->style.verbose = true;
+			break;
+		case 'h':
+			cmd_check_usage(stdout);
+			exit(EXIT_PASS);
+		default:
+			return -1;
+		}
+	}
+	if (o->family == -1) {
+		fprintf(stderr, "mxdiag: -4 and -6 exclude each other\n");
+		return -1;
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "mxdiag: no target given\n");
+		return -1;
+	}
+	if (argc - optind > CHECK_TARGETS_MAX) {
+		fprintf(stderr, "mxdiag: at most %d targets (use bulk mode)\n",
+		    CHECK_TARGETS_MAX);
+		return -1;
+	}
+	*first = optind;
+	return 0;
+}
+
+int
+cmd_check(int argc, char **argv)
+{
+	struct check_opts o;
+	struct check_ctx ctx;
+	char err[256];
+	int first, rc;
+
+	memset(&o, 0, sizeof(o));
+	memset(&ctx, 0, sizeof(ctx));
+	o.port = 25;
+	o.timeout_ms = 10000;
+	o.family = AF_UNSPEC;
+	check_default_ehlo(o.ehlo, sizeof(o.ehlo));
+	if (check_parse_args(argc, argv, &o, &first) != 0) {
+		cmd_check_usage(stderr);
+		return EXIT_USAGE;
+	}
+	o.style.color = o.format == FORMAT_TEXT && report_want_color(stdout);
+	o.dns.timeout_ms = o.timeout_ms;
+	o.dns.tries = 3;
+	o.dns.max_inflight = 100;
+	o.id.smtp.ehlo_name = o.ehlo;
+	o.id.smtp.connect_timeout_ms = o.timeout_ms;
+	o.id.smtp.greeting_timeout_ms = o.timeout_ms;
+	o.id.smtp.command_timeout_ms = o.timeout_ms;
+
+	ctx.opts = &o;
+	ctx.ntargets = (size_t)(argc - first);
+	ctx.targets = xcalloc(ctx.ntargets, sizeof(*ctx.targets));
+	for (size_t i = 0; i < ctx.ntargets; i++) {
+		struct check_target *ct = &ctx.targets[i];
+
+		ct->ctx = &ctx;
+		ct->spec = argv[first + (int)i];
+		if (target_parse(ct->spec, o.port, &ct->t, err,
+		    sizeof(err)) != 0) {
+			fprintf(stderr, "mxdiag: %s\n", err);
+			free(ctx.targets);
+			return EXIT_USAGE;
+		}
+		if (o.family != AF_UNSPEC && ct->t.af != AF_UNSPEC &&
+		    ct->t.af != o.family) {
+			fprintf(stderr, "mxdiag: target %s is not an %s "
+			    "address\n", ct->spec, o.family == AF_INET ?
+			    "IPv4" : "IPv6");
+			free(ctx.targets);
+			return EXIT_USAGE;
+		}
+	}
+
+	ctx.base = event_base_new();
+	if (ctx.base == NULL) {
+		fprintf(stderr, "mxdiag: cannot create the event loop\n");
+		free(ctx.targets);
+		return EXIT_SOFTWARE;
+	}
+	ctx.res = dns_resolver_new(ctx.base, &o.dns, err, sizeof(err));
+	if (ctx.res == NULL) {
+		fprintf(stderr, "mxdiag: %s\n", err);
+		event_base_free(ctx.base);
+		free(ctx.targets);
+		return EXIT_SOFTWARE;
+	}
+	for (size_t i = 0; i < ctx.ntargets; i++) {
+		struct check_target *ct = &ctx.targets[i];
+
+		if (ct->t.af != AF_UNSPEC) {
+			check_start_addr(ct, ct->t.af, &ct->t.addr);
+			continue;
+		}
+		if (o.family != AF_INET6) {
+			ct->pending++;
+			dns_resolver_query(ctx.res, ct->t.host, DNS_T_A,
+			    check_name_done, ct);
+		}
+		if (o.family != AF_INET) {
+			ct->pending++;
+			dns_resolver_query(ctx.res, ct->t.host, DNS_T_AAAA,
+			    check_name_done, ct);
+		}
+	}
+	event_base_dispatch(ctx.base);
+	rc = check_output(&ctx);
+
+	dns_resolver_free(ctx.res);
+	event_base_free(ctx.base);
+	for (size_t i = 0; i < ctx.ntargets; i++) {
+		struct check_target *ct = &ctx.targets[i];
+
+		for (size_t k = 0; k < ct->naddrs; k++) {
+			free(ct->addrs[k].text);
+			json_decref(ct->addrs[k].json);
+		}
+		dns_answer_clear(&ct->a);
+		dns_answer_clear(&ct->aaaa);
+		finding_list_clear(&ct->findings);
+	}
+	free(ctx.targets);
+	return rc;
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Subcommands of the mxdiag binary and the exit statuses they share.
+ */
+#ifndef MXDIAG_CLI_CLI_H
+#define MXDIAG_CLI_CLI_H
+
+#include <stdio.h>
+
+/* Exit statuses, documented in the README and `mxdiag --help`. */
+#define EXIT_PASS	0	/* every check passed */
+#define EXIT_PROBLEMS	1	/* at least one problem found */
+#define EXIT_UNCHECKED	2	/* some checks could not be completed */
+#define EXIT_USAGE	64	/* EX_USAGE: bad command line */
+#define EXIT_SOFTWARE	70	/* EX_SOFTWARE: internal error */
+
+int cmd_check(int argc, char **argv);
+void cmd_check_usage(FILE *out);
+
+#endif

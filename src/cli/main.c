@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mxdiag's entry point: dispatch to a subcommand.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+#ifndef MXDIAG_VERSION
+#define MXDIAG_VERSION "0.1.0"
+#endif
+
+static void
+usage(FILE *out)
+{
+	fputs("usage: mxdiag COMMAND [OPTIONS] ...\n"
+	    "\n"
+	    "Commands:\n"
+	    "  check TARGET...   PTR, forward-confirmed reverse DNS, SMTP banner\n"
+	    "                    and EHLO alignment of mail servers\n"
+	    "  version           print the version\n"
+	    "\n"
+	    "`mxdiag check --help` lists the options.\n"
+	    "\n"
+	    "Exit status: 0 all checks passed, 1 problems found, 2 some checks\n"
+	    "could not be completed (temporary DNS failure, server unreachable),\n"
+	    "64 usage error, 70 internal error.\n", out);
+}
+
+int
+main(int argc, char **argv)
+{
+	/* A server that closes while we write must not kill us. */
+	signal(SIGPIPE, SIG_IGN);
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "check") == 0)
+		return cmd_check(argc - 1, argv + 1);
+	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
+		printf("mxdiag %s\n", MXDIAG_VERSION);
+		return EXIT_PASS;
+	}
+	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return EXIT_PASS;
+	}
+	fprintf(stderr, "mxdiag: unknown command \"%s\"\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

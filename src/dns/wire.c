@@ -1,0 +1,736 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * DNS response parsing and interpretation. Every byte of a peer's message
+ * is read through the small length-checked fetch helpers below, so a
+ * malformed or hostile response ends in a status, never in a stray read.
+ */
+#include "dns/wire.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#define DNS_T_OPT	41
+#define DNS_WIRE_NAME_MAX 255
+/* Smallest possible record: root owner name plus the 10 fixed bytes. */
+#define DNS_RR_MIN	11
+
+/*
+ * A view of the message being read. len bounds every fetch; for rdata a
+ * copy of the reader with len set to the end of the rdata keeps a record
+ * from reading into its neighbour.
+ */
+struct wire_rd {
+	const uint8_t	*buf;
+	size_t		 len;
+	size_t		 off;
+};
+
+static enum dns_wire_status
+rd_u16(struct wire_rd *r, uint16_t *v)
+{
+	if (r->len - r->off < 2)
+		return DNS_WIRE_SHORT;
+	*v = (uint16_t)(r->buf[r->off] << 8 | r->buf[r->off + 1]);
+	r->off += 2;
+	return DNS_WIRE_OK;
+}
+
+static enum dns_wire_status
+rd_u32(struct wire_rd *r, uint32_t *v)
+{
+	const uint8_t *p;
+
+	if (r->len - r->off < 4)
+		return DNS_WIRE_SHORT;
+	p = r->buf + r->off;
+	*v = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | (uint32_t)p[3];
+	r->off += 4;
+	return DNS_WIRE_OK;
+}
+
+static enum dns_wire_status
+rd_bytes(struct wire_rd *r, void *dst, size_t n)
+{
+	if (r->len - r->off < n)
+		return DNS_WIRE_SHORT;
+	memcpy(dst, r->buf + r->off, n);
+	r->off += n;
+	return DNS_WIRE_OK;
+}
+
+static enum dns_wire_status
+rd_skip(struct wire_rd *r, size_t n)
+{
+	if (r->len - r->off < n)
+		return DNS_WIRE_SHORT;
+	r->off += n;
+	return DNS_WIRE_OK;
+}
+
+/*
+ * Append one label in presentation form at out[*o]. The set of bytes left
+ * bare is deliberately small: everything a check might print or compare
+ * stays unambiguous and printable.
+ */
+static bool
+name_put_label(char *out, size_t outlen, size_t *o, const uint8_t *lab,
+    size_t n)
+{
+	size_t pos = *o;
+
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = lab[i];
+
+		if (c == '.' || c == '\\') {
+			if (outlen - pos < 3)
+				return false;
+			out[pos++] = '\\';
+			out[pos++] = (char)c;
+		} else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		    c == '*') {
+			if (outlen - pos < 2)
+				return false;
+			out[pos++] = (char)c;
+		} else {
+			if (outlen - pos < 5)
+				return false;
+			out[pos++] = '\\';
+			out[pos++] = (char)('0' + c / 100);
+			out[pos++] = (char)('0' + c / 10 % 10);
+			out[pos++] = (char)('0' + c % 10);
+		}
+	}
+	*o = pos;
+	return true;
+}
+
+/*
+ * Read a possibly compressed name at r->off into out (presentation form,
+ * no final dot, "." for the root) and leave r->off after the name's bytes
+ * in the stream. Every pointer must point before the start of the run of
+ * labels that contains it, so each jump goes strictly backwards and a
+ * loop cannot be built; DNS_PTR_JUMPS caps the work all the same.
+ */
+static enum dns_wire_status
+rd_name(struct wire_rd *r, char *out, size_t outlen)
+{
+	size_t pos = r->off, seg = r->off, end = 0, wirelen = 0, o = 0;
+	unsigned jumps = 0;
+
+	for (;;) {
+		uint8_t c;
+
+		if (pos >= r->len)
+			return jumps ? DNS_WIRE_BADNAME : DNS_WIRE_SHORT;
+		c = r->buf[pos];
+		if ((c & 0xc0) == 0xc0) {
+			size_t target;
+
+			if (pos + 1 >= r->len)
+				return jumps ? DNS_WIRE_BADNAME : DNS_WIRE_SHORT;
+			target = (size_t)(c & 0x3f) << 8 | r->buf[pos + 1];
+			if (jumps == 0)
+				end = pos + 2;
+			if (target >= seg || ++jumps > DNS_PTR_JUMPS)
+				return DNS_WIRE_BADNAME;
+			pos = seg = target;
+			continue;
+		}
+		/* 0x40 and 0x80 are reserved label types; this is also
+		 * what keeps a label within 63 bytes. */
+		if (c & 0xc0)
+			return DNS_WIRE_BADNAME;
+		wirelen += (size_t)c + 1;
+		if (wirelen > DNS_WIRE_NAME_MAX)
+			return DNS_WIRE_BADNAME;
+		if (c == 0) {
+			if (jumps == 0)
+				end = pos + 1;
+			break;
+		}
+		if (r->len - pos - 1 < c)
+			return jumps ? DNS_WIRE_BADNAME : DNS_WIRE_SHORT;
+		if (o > 0) {
+			if (outlen - o < 2)
+				return DNS_WIRE_BADNAME;
+			out[o++] = '.';
+		}
+		if (!name_put_label(out, outlen, &o, r->buf + pos + 1, c))
+			return DNS_WIRE_BADNAME;
+		pos += (size_t)c + 1;
+	}
+	if (o == 0) {
+		if (outlen < 2)
+			return DNS_WIRE_BADNAME;
+		out[o++] = '.';
+	}
+	out[o] = '\0';
+	r->off = end;
+	return DNS_WIRE_OK;
+}
+
+/*
+ * TXT: <len><bytes> strings that fill the rdata exactly. Only the first
+ * DNS_TXT_MAX bytes are kept; the strings are still all walked so that a
+ * bad length is caught however long the record is.
+ */
+static enum dns_wire_status
+rd_txt(struct wire_rd *r, struct dns_rr *rr)
+{
+	rr->u.txt.len = 0;
+	rr->u.txt.nstrings = 0;
+	while (r->off < r->len) {
+		size_t n = r->buf[r->off++], keep;
+
+		if (r->len - r->off < n)
+			return DNS_WIRE_BADRDATA;
+		keep = DNS_TXT_MAX - rr->u.txt.len;
+		if (keep > n)
+			keep = n;
+		memcpy(rr->u.txt.data + rr->u.txt.len, r->buf + r->off, keep);
+		rr->u.txt.len += keep;
+		r->off += n;
+		rr->u.txt.nstrings++;
+	}
+	return DNS_WIRE_OK;
+}
+
+/*
+ * Decode the rdata of the known types. r covers exactly the rdata, so a
+ * type that needs more than rdlength fails with SHORT, which the caller
+ * turns into BADRDATA, and a type that needs less leaves bytes over.
+ */
+static enum dns_wire_status
+rd_rdata(struct wire_rd *r, struct dns_rr *rr)
+{
+	enum dns_wire_status st = DNS_WIRE_OK;
+	struct dns_soa *soa = &rr->u.soa;
+
+	switch (rr->type) {
+	case DNS_T_A:
+		/* Outside class IN an A record has another layout. */
+		if (rr->rclass != DNS_C_IN)
+			return rd_skip(r, r->len - r->off);
+		st = rd_bytes(r, &rr->u.a, sizeof(rr->u.a));
+		break;
+	case DNS_T_AAAA:
+		if (rr->rclass != DNS_C_IN)
+			return rd_skip(r, r->len - r->off);
+		st = rd_bytes(r, &rr->u.aaaa, sizeof(rr->u.aaaa));
+		break;
+	case DNS_T_CNAME:
+	case DNS_T_PTR:
+	case DNS_T_NS:
+		st = rd_name(r, rr->u.target, sizeof(rr->u.target));
+		break;
+	case DNS_T_MX:
+		if ((st = rd_u16(r, &rr->u.mx.pref)) == DNS_WIRE_OK)
+			st = rd_name(r, rr->u.mx.exchange,
+			    sizeof(rr->u.mx.exchange));
+		break;
+	case DNS_T_SOA:
+		if ((st = rd_name(r, soa->mname, sizeof(soa->mname))) ||
+		    (st = rd_name(r, soa->rname, sizeof(soa->rname))) ||
+		    (st = rd_u32(r, &soa->serial)) ||
+		    (st = rd_u32(r, &soa->refresh)) ||
+		    (st = rd_u32(r, &soa->retry)) ||
+		    (st = rd_u32(r, &soa->expire)))
+			break;
+		st = rd_u32(r, &soa->minimum);
+		break;
+	case DNS_T_TXT:
+		st = rd_txt(r, rr);
+		break;
+	default:
+		/* Unknown types keep their header only. */
+		return rd_skip(r, r->len - r->off);
+	}
+	if (st == DNS_WIRE_SHORT)
+		return DNS_WIRE_BADRDATA;
+	if (st == DNS_WIRE_OK && r->off != r->len)
+		return DNS_WIRE_BADRDATA;
+	return st;
+}
+
+/*
+ * Read one resource record into *rr. *is_opt tells the caller to drop it:
+ * an OPT pseudo-record in the additional section is transport metadata,
+ * not data about a name.
+ */
+static enum dns_wire_status
+rd_rr(struct wire_rd *r, enum dns_section sec, struct dns_rr *rr, bool *is_opt)
+{
+	enum dns_wire_status st;
+	struct wire_rd rdata;
+	uint16_t rdlen;
+
+	*is_opt = false;
+	rr->section = sec;
+	if ((st = rd_name(r, rr->name, sizeof(rr->name))) ||
+	    (st = rd_u16(r, &rr->type)) ||
+	    (st = rd_u16(r, &rr->rclass)) ||
+	    (st = rd_u32(r, &rr->ttl)) ||
+	    (st = rd_u16(r, &rdlen)))
+		return st;
+	if (r->len - r->off < rdlen)
+		return DNS_WIRE_SHORT;
+	if (sec == DNS_SEC_ADDITIONAL && rr->type == DNS_T_OPT) {
+		*is_opt = true;
+		r->off += rdlen;
+		return DNS_WIRE_OK;
+	}
+	/* Names inside the rdata may still point anywhere earlier. */
+	rdata = *r;
+	rdata.len = r->off + rdlen;
+	if ((st = rd_rdata(&rdata, rr)) != DNS_WIRE_OK)
+		return st;
+	r->off += rdlen;
+	return DNS_WIRE_OK;
+}
+
+const char *
+dns_wire_strerror(enum dns_wire_status st)
+{
+	switch (st) {
+	case DNS_WIRE_OK:
+		return "ok";
+	case DNS_WIRE_SHORT:
+		return "message truncated inside a field";
+	case DNS_WIRE_BADNAME:
+		return "malformed domain name";
+	case DNS_WIRE_BADRDATA:
+		return "record data does not match its type";
+	case DNS_WIRE_NOQUESTION:
+		return "response does not carry exactly one question";
+	case DNS_WIRE_NOTRESPONSE:
+		return "message is not a response";
+	}
+	return "unknown wire status";
+}
+
+void
+dns_msg_clear(struct dns_msg *msg)
+{
+	if (msg == NULL)
+		return;
+	free(msg->rr);
+	memset(msg, 0, sizeof(*msg));
+}
+
+/*
+ * Records past DNS_RR_MAX are still parsed (into a scratch record) and
+ * must be well formed: whether a message is valid does not depend on our
+ * cap. Trailing bytes after the last record are ignored, as resolvers do.
+ * The rr array grows by doubling as records are actually read, so the
+ * header's counts never decide an allocation on their own.
+ */
+enum dns_wire_status
+dns_msg_parse(const uint8_t *buf, size_t len, struct dns_msg *msg)
+{
+	struct wire_rd r = { buf, len, 0 };
+	enum dns_wire_status st;
+	struct dns_rr *scratch = NULL;
+	size_t cap = 0;
+
+	memset(msg, 0, sizeof(*msg));
+	if (len > DNS_MSG_MAX)
+		r.len = DNS_MSG_MAX;	/* nothing valid lives past 64k */
+	if ((st = rd_u16(&r, &msg->id)) ||
+	    (st = rd_u16(&r, &msg->flags)))
+		goto fail;
+	for (size_t i = 0; i < 4; i++)
+		if ((st = rd_u16(&r, &msg->counts[i])))
+			goto fail;
+	msg->qr = msg->flags & 0x8000;
+	msg->aa = msg->flags & 0x0400;
+	msg->tc = msg->flags & 0x0200;
+	msg->rd = msg->flags & 0x0100;
+	msg->ra = msg->flags & 0x0080;
+	msg->ad = msg->flags & 0x0020;
+	msg->rcode = msg->flags & 0x000f;
+	if (!msg->qr) {
+		st = DNS_WIRE_NOTRESPONSE;
+		goto fail;
+	}
+	if (msg->counts[0] != 1) {
+		st = DNS_WIRE_NOQUESTION;
+		goto fail;
+	}
+	if ((st = rd_name(&r, msg->qname, sizeof(msg->qname))) ||
+	    (st = rd_u16(&r, &msg->qtype)) ||
+	    (st = rd_u16(&r, &msg->qclass)))
+		goto fail;
+
+	for (int sec = DNS_SEC_ANSWER; sec <= DNS_SEC_ADDITIONAL; sec++) {
+		for (unsigned i = 0; i < msg->counts[1 + sec]; i++) {
+			struct dns_rr *rr;
+			bool is_opt;
+
+			/* A count the bytes cannot hold is a short message:
+			 * say so before growing anything for it. */
+			if (r.len - r.off < DNS_RR_MIN) {
+				st = DNS_WIRE_SHORT;
+				goto fail;
+			}
+			if (msg->nrr < DNS_RR_MAX) {
+				if (msg->nrr == cap) {
+					cap = cap ? cap * 2 : 4;
+					if (cap > DNS_RR_MAX)
+						cap = DNS_RR_MAX;
+					msg->rr = xreallocarray(msg->rr, cap,
+					    sizeof(*msg->rr));
+				}
+				rr = &msg->rr[msg->nrr];
+			} else {
+				if (scratch == NULL)
+					scratch = xcalloc(1, sizeof(*scratch));
+				rr = scratch;
+			}
+			memset(rr, 0, sizeof(*rr));
+			st = rd_rr(&r, (enum dns_section)sec, rr, &is_opt);
+			if (st != DNS_WIRE_OK)
+				goto fail;
+			if (is_opt)
+				continue;
+			if (rr == scratch)
+				msg->truncated_rrs = true;
+			else
+				msg->nrr++;
+		}
+	}
+	free(scratch);
+	if (msg->nrr == 0) {
+		free(msg->rr);
+		msg->rr = NULL;
+	}
+	return DNS_WIRE_OK;
+
+fail:
+	free(scratch);
+	dns_msg_clear(msg);
+	return st;
+}
+
+bool
+dns_outcome_is_temporary(enum dns_outcome o)
+{
+	switch (o) {
+	case DNS_OUT_SERVFAIL:
+	case DNS_OUT_REFUSED:
+	case DNS_OUT_TIMEOUT:
+	case DNS_OUT_OTHER:
+		return true;
+	case DNS_OUT_ANSWER:
+	case DNS_OUT_NODATA:
+	case DNS_OUT_NXDOMAIN:
+	case DNS_OUT_FORMERR:
+	case DNS_OUT_NOTIMP:
+	case DNS_OUT_CHAINLOOP:
+		return false;
+	}
+	/* An outcome we do not know must not become a permanent verdict. */
+	return true;
+}
+
+const char *
+dns_outcome_name(enum dns_outcome o)
+{
+	switch (o) {
+	case DNS_OUT_ANSWER:
+		return "answer";
+	case DNS_OUT_NODATA:
+		return "nodata";
+	case DNS_OUT_NXDOMAIN:
+		return "nxdomain";
+	case DNS_OUT_SERVFAIL:
+		return "servfail";
+	case DNS_OUT_REFUSED:
+		return "refused";
+	case DNS_OUT_TIMEOUT:
+		return "timeout";
+	case DNS_OUT_FORMERR:
+		return "formerr";
+	case DNS_OUT_NOTIMP:
+		return "notimp";
+	case DNS_OUT_CHAINLOOP:
+		return "chainloop";
+	case DNS_OUT_OTHER:
+		return "other";
+	}
+	return "other";
+}
+
+void
+dns_answer_init(struct dns_answer *ans, const char *qname, uint16_t qtype,
+    enum dns_outcome outcome)
+{
+	memset(ans, 0, sizeof(*ans));
+	ans->outcome = outcome;
+	ans->rcode = -1;
+	ans->qtype = qtype;
+	if (qname != NULL)
+		snprintf(ans->qname, sizeof(ans->qname), "%s", qname);
+}
+
+void
+dns_answer_copy(struct dns_answer *dst, const struct dns_answer *src)
+{
+	if (dst == src)
+		return;
+	memcpy(dst, src, sizeof(*dst));
+	memset(&dst->chain, 0, sizeof(dst->chain));
+	for (size_t i = 0; i < src->chain.n; i++)
+		strvec_push(&dst->chain, src->chain.v[i]);
+	dst->rr = NULL;
+	if (src->nrr > 0) {
+		dst->rr = xcalloc(src->nrr, sizeof(*dst->rr));
+		memcpy(dst->rr, src->rr, src->nrr * sizeof(*dst->rr));
+	}
+}
+
+void
+dns_answer_clear(struct dns_answer *ans)
+{
+	if (ans == NULL)
+		return;
+	strvec_clear(&ans->chain);
+	free(ans->rr);
+	memset(ans, 0, sizeof(*ans));
+}
+
+const char *
+dns_answer_final_name(const struct dns_answer *ans)
+{
+	if (ans->chain.n > 0)
+		return ans->chain.v[ans->chain.n - 1];
+	return ans->qname;
+}
+
+/*
+ * Whether two records of the same type carry the same data. Names compare
+ * case-insensitively, as DNS does. For types whose rdata we do not keep
+ * we cannot tell, so they never count as duplicates.
+ */
+static bool
+rr_same_rdata(const struct dns_rr *a, const struct dns_rr *b)
+{
+	const struct dns_soa *sa = &a->u.soa, *sb = &b->u.soa;
+
+	if (a->type != b->type || a->rclass != b->rclass)
+		return false;
+	switch (a->type) {
+	case DNS_T_A:
+		return a->rclass == DNS_C_IN &&
+		    memcmp(&a->u.a, &b->u.a, sizeof(a->u.a)) == 0;
+	case DNS_T_AAAA:
+		return a->rclass == DNS_C_IN &&
+		    memcmp(&a->u.aaaa, &b->u.aaaa, sizeof(a->u.aaaa)) == 0;
+	case DNS_T_CNAME:
+	case DNS_T_PTR:
+	case DNS_T_NS:
+		return util_name_eq(a->u.target, b->u.target);
+	case DNS_T_MX:
+		return a->u.mx.pref == b->u.mx.pref &&
+		    util_name_eq(a->u.mx.exchange, b->u.mx.exchange);
+	case DNS_T_SOA:
+		return util_name_eq(sa->mname, sb->mname) &&
+		    util_name_eq(sa->rname, sb->rname) &&
+		    sa->serial == sb->serial && sa->refresh == sb->refresh &&
+		    sa->retry == sb->retry && sa->expire == sb->expire &&
+		    sa->minimum == sb->minimum;
+	case DNS_T_TXT:
+		return a->u.txt.nstrings == b->u.txt.nstrings &&
+		    a->u.txt.len == b->u.txt.len &&
+		    memcmp(a->u.txt.data, b->u.txt.data, a->u.txt.len) == 0;
+	default:
+		return false;
+	}
+}
+
+/* The answer-section record of type and class owned by name, first one
+ * after index from, or NULL. */
+static const struct dns_rr *
+msg_find(const struct dns_msg *msg, size_t *from, const char *name,
+    uint16_t type)
+{
+	for (size_t i = *from; i < msg->nrr; i++) {
+		const struct dns_rr *rr = &msg->rr[i];
+
+		if (rr->section == DNS_SEC_ANSWER && rr->type == type &&
+		    rr->rclass == msg->qclass && util_name_eq(rr->name, name)) {
+			*from = i + 1;
+			return rr;
+		}
+	}
+	*from = msg->nrr;
+	return NULL;
+}
+
+/*
+ * Follow CNAMEs from qname through the answer section. Returns false on a
+ * loop or a chain longer than DNS_CHAIN_MAX; the hops seen so far stay in
+ * ans->chain either way, since they help explain the failure.
+ */
+static bool
+answer_follow_chain(const struct dns_msg *msg, struct dns_answer *ans)
+{
+	const char *cur = ans->qname;
+	const struct dns_rr *cn;
+	size_t from;
+
+	/* Asking for the CNAME itself: the record is the answer. */
+	if (ans->qtype == DNS_T_CNAME)
+		return true;
+	for (;;) {
+		from = 0;
+		if ((cn = msg_find(msg, &from, cur, DNS_T_CNAME)) == NULL)
+			return true;
+		if (ans->chain.n == DNS_CHAIN_MAX ||
+		    util_name_eq(cn->u.target, ans->qname) ||
+		    strvec_contains_name(&ans->chain, cn->u.target))
+			return false;
+		ans->chain_ttl[ans->chain.n] = cn->ttl;
+		strvec_push(&ans->chain, cn->u.target);
+		cur = ans->chain.v[ans->chain.n - 1];
+	}
+}
+
+/* Keep the distinct records of qtype owned by the end of the chain. */
+static void
+answer_collect(const struct dns_msg *msg, struct dns_answer *ans)
+{
+	const char *owner = dns_answer_final_name(ans);
+	const struct dns_rr *rr;
+	size_t from = 0, n = 0;
+
+	while (n < DNS_ANS_MAX && msg_find(msg, &from, owner, ans->qtype))
+		n++;
+	if (n == 0)
+		return;
+	ans->rr = xcalloc(n, sizeof(*ans->rr));
+	from = 0;
+	while ((rr = msg_find(msg, &from, owner, ans->qtype)) != NULL) {
+		bool dup = false;
+
+		for (size_t i = 0; i < ans->nrr && !dup; i++)
+			dup = rr_same_rdata(&ans->rr[i], rr);
+		if (dup)
+			continue;
+		if (ans->nrr == n) {
+			ans->rr_truncated = true;
+			break;
+		}
+		ans->rr[ans->nrr++] = *rr;
+	}
+}
+
+/* The first SOA of the authority section, whoever owns it: RFC 2308
+ * servers put exactly one there, for the zone that denies the name. */
+static void
+answer_find_soa(const struct dns_msg *msg, struct dns_answer *ans)
+{
+	for (size_t i = 0; i < msg->nrr; i++) {
+		const struct dns_rr *rr = &msg->rr[i];
+
+		if (rr->section == DNS_SEC_AUTHORITY && rr->type == DNS_T_SOA) {
+			ans->has_soa = true;
+			memcpy(ans->soa_zone, rr->name, sizeof(ans->soa_zone));
+			ans->soa_ttl = rr->ttl;
+			ans->soa = rr->u.soa;
+			return;
+		}
+	}
+}
+
+void
+dns_answer_from_msg(const struct dns_msg *msg, const char *qname,
+    uint16_t qtype, struct dns_answer *ans)
+{
+	dns_answer_init(ans, qname, qtype, DNS_OUT_FORMERR);
+	ans->rcode = msg->rcode;
+	ans->ad = msg->ad;
+	ans->aa = msg->aa;
+	/* An answer to another question says nothing about ours. */
+	if (!util_name_eq(msg->qname, ans->qname) || msg->qtype != qtype)
+		return;
+
+	switch (msg->rcode) {
+	case 0:
+	case 3:
+		break;
+	case 1:
+		ans->outcome = DNS_OUT_FORMERR;
+		return;
+	case 2:
+		ans->outcome = DNS_OUT_SERVFAIL;
+		return;
+	case 4:
+		ans->outcome = DNS_OUT_NOTIMP;
+		return;
+	case 5:
+		ans->outcome = DNS_OUT_REFUSED;
+		return;
+	default:
+		ans->outcome = DNS_OUT_OTHER;
+		return;
+	}
+
+	if (!answer_follow_chain(msg, ans)) {
+		ans->outcome = DNS_OUT_CHAINLOOP;
+		return;
+	}
+	/* RFC 6604: NXDOMAIN speaks of the last name of the chain. */
+	if (msg->rcode == 3) {
+		ans->outcome = DNS_OUT_NXDOMAIN;
+	} else {
+		answer_collect(msg, ans);
+		ans->outcome = ans->nrr ? DNS_OUT_ANSWER : DNS_OUT_NODATA;
+	}
+	if (ans->outcome != DNS_OUT_ANSWER)
+		answer_find_soa(msg, ans);
+}
+
+bool
+dns_reverse_name(int af, const void *addr, char *out, size_t outlen)
+{
+	static const char hex[] = "0123456789abcdef";
+	static const char v6suffix[] = "ip6.arpa";
+	const uint8_t *b = addr;
+	char v4[sizeof("255.255.255.255.in-addr.arpa")];
+	size_t o = 0;
+	int n;
+
+	if (outlen > 0)
+		out[0] = '\0';
+	switch (af) {
+	case AF_INET:
+		/* Through a buffer that always fits, so a short out is a
+		 * plain false rather than a truncated name. */
+		n = snprintf(v4, sizeof(v4), "%u.%u.%u.%u.in-addr.arpa",
+		    (unsigned)b[3], (unsigned)b[2], (unsigned)b[1],
+		    (unsigned)b[0]);
+		if (n < 0 || (size_t)n >= outlen)
+			return false;
+		memcpy(out, v4, (size_t)n + 1);
+		return true;
+	case AF_INET6:
+		/* 16 bytes, two "x." nibbles each, then the suffix. */
+		if (outlen < 16 * 4 + sizeof(v6suffix))
+			return false;
+		for (int i = 15; i >= 0; i--) {
+			out[o++] = hex[b[i] & 15];
+			out[o++] = '.';
+			out[o++] = hex[b[i] >> 4];
+			out[o++] = '.';
+		}
+		memcpy(out + o, v6suffix, sizeof(v6suffix));
+		return true;
+	default:
+		return false;
+	}
+}

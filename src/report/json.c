@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The JSON report, schema "mxdiag.check/1". Field names and codes are an
+ * API: docs/json.md describes them and the integration tests read them.
+ * Add fields freely; renaming or removing one needs a new schema version.
+ */
+#include "report/report.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
+static json_t *
+jstr_or_null(const char *s)
+{
+	return (s != NULL && s[0] != '\0') ? json_string(s) : json_null();
+}
+
+json_t *
+report_json_finding(const struct finding *fd)
+{
+	json_t *o = json_object(), *a;
+
+	json_object_set_new(o, "code", json_string(fd->code));
+	json_object_set_new(o, "status",
+	    json_string(finding_status_name(fd->status)));
+	json_object_set_new(o, "title", json_string(fd->title));
+	json_object_set_new(o, "explanation", json_string(fd->explanation));
+	a = json_array();
+	for (size_t i = 0; i < fd->evidence.n; i++)
+		json_array_append_new(a, json_string(fd->evidence.v[i]));
+	json_object_set_new(o, "evidence", a);
+	a = json_array();
+	for (size_t i = 0; i < fd->remediation.n; i++)
+		json_array_append_new(a, json_string(fd->remediation.v[i]));
+	json_object_set_new(o, "remediation", a);
+	a = json_array();
+	for (size_t i = 0; i < fd->ntrips; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s}",
+		    "engine", fd->trips[i].engine, "rule", fd->trips[i].rule,
+		    "effect", fd->trips[i].effect));
+	json_object_set_new(o, "trips", a);
+	a = json_array();
+	for (size_t i = 0; i < fd->references.n; i++)
+		json_array_append_new(a, json_string(fd->references.v[i]));
+	json_object_set_new(o, "references", a);
+	return o;
+}
+
+json_t *
+report_json_findings(const struct finding_list *fl)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < fl->n; i++)
+		json_array_append_new(a, report_json_finding(fl->v[i]));
+	return a;
+}
+
+static json_t *
+json_addresses(const struct dns_answer *ans)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < ans->nrr; i++) {
+		char s[INET6_ADDRSTRLEN];
+
+		if (ans->rr[i].type == DNS_T_A)
+			inet_ntop(AF_INET, &ans->rr[i].u.a, s, sizeof(s));
+		else if (ans->rr[i].type == DNS_T_AAAA)
+			inet_ntop(AF_INET6, &ans->rr[i].u.aaaa, s, sizeof(s));
+		else
+			continue;
+		json_array_append_new(a, json_string(s));
+	}
+	return a;
+}
+
+/* The common description of one DNS answer. */
+static json_t *
+json_lookup(const struct dns_answer *ans)
+{
+	json_t *o = json_object(), *chain = json_array();
+
+	json_object_set_new(o, "name", json_string(ans->qname));
+	json_object_set_new(o, "outcome",
+	    json_string(dns_outcome_name(ans->outcome)));
+	json_object_set_new(o, "temporary",
+	    json_boolean(dns_outcome_is_temporary(ans->outcome)));
+	json_object_set_new(o, "ttl", ans->nrr ?
+	    json_integer(ans->rr[0].ttl) : json_null());
+	for (size_t i = 0; i < ans->chain.n; i++)
+		json_array_append_new(chain, json_string(ans->chain.v[i]));
+	json_object_set_new(o, "cname_chain", chain);
+	json_object_set_new(o, "ad", json_boolean(ans->ad));
+	if (ans->has_soa)
+		json_object_set_new(o, "zone", json_pack("{s:s, s:s, s:s, s:I}",
+		    "name", ans->soa_zone, "mname", ans->soa.mname,
+		    "rname", ans->soa.rname, "negative_ttl",
+		    (json_int_t)(ans->soa.minimum < ans->soa_ttl ?
+		    ans->soa.minimum : ans->soa_ttl)));
+	else
+		json_object_set_new(o, "zone", json_null());
+	json_object_set_new(o, "error", jstr_or_null(ans->error));
+	json_object_set_new(o, "server", jstr_or_null(ans->server));
+	json_object_set_new(o, "elapsed_ms", json_integer(ans->elapsed_ms));
+	return o;
+}
+
+static json_t *
+json_forward(const struct identity_forward *fw)
+{
+	json_t *o;
+
+	if (!fw->done)
+		return json_null();
+	o = json_lookup(&fw->ans);
+	json_object_set_new(o, "addresses", json_addresses(&fw->ans));
+	json_object_set_new(o, "confirms", json_boolean(fw->confirms));
+	return o;
+}
+
+static json_t *
+json_reply(const struct smtp_reply *r)
+{
+	json_t *lines = json_array();
+
+	for (size_t i = 0; i < r->nlines; i++)
+		json_array_append_new(lines, json_string(r->lines[i]));
+	return json_pack("{s:i, s:o}", "code", r->code, "lines", lines);
+}
+
+static json_t *
+json_smtp(const struct identity_facts *f)
+{
+	const struct smtp_probe_result *s = &f->smtp;
+	json_t *o = json_object(), *caps = json_array();
+
+	json_object_set_new(o, "status",
+	    json_string(smtp_probe_status_name(s->status)));
+	json_object_set_new(o, "temporary",
+	    json_boolean(smtp_probe_status_is_temporary(s->status)));
+	json_object_set_new(o, "phase",
+	    json_string(smtp_probe_phase_name(s->phase)));
+	json_object_set_new(o, "error", jstr_or_null(s->error));
+	json_object_set_new(o, "connect_ms", s->connect_ms >= 0 ?
+	    json_integer(s->connect_ms) : json_null());
+	json_object_set_new(o, "greeting_ms", s->greeting_ms >= 0 ?
+	    json_integer(s->greeting_ms) : json_null());
+	json_object_set_new(o, "greeting", s->has_greeting ?
+	    json_reply(&s->greeting) : json_null());
+	json_object_set_new(o, "ehlo_sent", json_string(f->ehlo_sent));
+	json_object_set_new(o, "ehlo", s->has_ehlo ? json_reply(&s->ehlo) :
+	    json_null());
+	json_object_set_new(o, "used_helo", json_boolean(s->used_helo));
+	json_object_set_new(o, "starttls", s->has_ehlo ?
+	    json_boolean(s->caps.starttls) : json_null());
+	for (size_t i = 0; i < s->caps.nkeywords; i++)
+		json_array_append_new(caps, json_string(s->caps.keywords[i]));
+	json_object_set_new(o, "capabilities", caps);
+	json_object_set_new(o, "early_data", json_boolean(s->early_data));
+	return o;
+}
+
+static const char *const generic_kinds[] = {
+	[GENERIC_NONE] = "none",
+	[GENERIC_CLOUD_DEFAULT] = "cloud_default",
+	[GENERIC_EMBEDDED_IP] = "embedded_ip",
+	[GENERIC_POOL_KEYWORD] = "pool_keyword",
+};
+
+json_t *
+report_json_address(const struct identity_facts *f,
+    const struct identity_verdict *v)
+{
+	const struct smtp_probe_result *s = &f->smtp;
+	json_t *o = json_object(), *ptr = json_array(), *fwd = json_array();
+	const char *mta = smtp_mta_name(s->mta);
+
+	json_object_set_new(o, "target", json_string(f->target));
+	json_object_set_new(o, "address", json_string(f->address));
+	json_object_set_new(o, "family",
+	    json_string(f->af == AF_INET6 ? "ipv6" : "ipv4"));
+	json_object_set_new(o, "port", json_integer(f->port));
+	json_object_set_new(o, "reverse_name", json_string(f->revname));
+	for (size_t i = 0; i < f->nfwd; i++)
+		json_array_append_new(ptr, json_string(f->fwd[i].name));
+	json_object_set_new(o, "ptr", ptr);
+	json_object_set_new(o, "iprev", json_string(iprev_result_name(v->iprev)));
+	json_object_set_new(o, "banner_hostname", f->smtp_skipped ?
+	    json_null() : jstr_or_null(s->banner_hostname));
+	json_object_set_new(o, "ehlo_hostname", f->smtp_skipped ?
+	    json_null() : jstr_or_null(s->ehlo_hostname));
+	json_object_set_new(o, "mta", mta ? json_string(mta) : json_null());
+	json_object_set_new(o, "aligned", json_boolean(v->aligned));
+	json_object_set_new(o, "status",
+	    json_string(finding_status_name(finding_list_worst(&v->findings))));
+
+	{
+		json_t *pl = json_lookup(&f->ptr), *hops = json_array();
+
+		/* Every CNAME hop of the chase, not only the last answer's. */
+		for (size_t i = 0; i < f->ptr_chain.n; i++)
+			json_array_append_new(hops,
+			    json_string(f->ptr_chain.v[i]));
+		json_object_set_new(pl, "cname_chain", hops);
+		json_object_set_new(pl, "name", json_string(f->revname));
+		json_object_set_new(o, "ptr_lookup", pl);
+	}
+	for (size_t i = 0; i < f->nfwd; i++)
+		json_array_append_new(fwd, json_forward(&f->fwd[i]));
+	json_object_set_new(o, "forward", fwd);
+	if (v->generic.kind != GENERIC_NONE)
+		json_object_set_new(o, "generic", json_pack("{s:s, s:s, s:s, "
+		    "s:o}", "kind", generic_kinds[v->generic.kind], "reason",
+		    v->generic.reason ? v->generic.reason : "", "detail",
+		    v->generic.detail, "provider", v->generic.provider ?
+		    json_string(v->generic.provider->id) : json_null()));
+	else
+		json_object_set_new(o, "generic", json_null());
+	json_object_set_new(o, "reverse_zone_provider", v->zone_provider ?
+	    json_string(v->zone_provider->id) : json_null());
+	json_object_set_new(o, "smtp", f->smtp_skipped ? json_null() :
+	    json_smtp(f));
+	json_object_set_new(o, "banner_forward", json_forward(&f->banner_fwd));
+	json_object_set_new(o, "ehlo_forward", json_forward(&f->ehlo_fwd));
+	json_object_set_new(o, "findings", report_json_findings(&v->findings));
+	return o;
+}

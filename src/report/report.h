@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Rendering identity results for people (text) and programs (JSON,
+ * schema "mxdiag.check/1", documented in docs/json.md and
+ * docs/mxdiag.check.schema.json). Rendering never does I/O other than
+ * writing to the stream it is given.
+ */
+#ifndef MXDIAG_REPORT_REPORT_H
+#define MXDIAG_REPORT_REPORT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "check/identity.h"
+#include "report/finding.h"
+
+#define REPORT_CHECK_SCHEMA	"mxdiag.check/1"
+
+struct report_style {
+	bool	color;		/* ANSI colours */
+	bool	verbose;	/* details of passing findings too */
+};
+
+/* True when colour should be used on this stream: a terminal, and
+ * NO_COLOR unset or empty (https://no-color.org). */
+bool report_want_color(FILE *out);
+
+void report_text_address(FILE *out, const struct identity_facts *f,
+    const struct identity_verdict *v, const struct report_style *st);
+/* A finding on its own (used for target-level findings too). */
+void report_text_finding(FILE *out, const struct finding *fd,
+    const struct report_style *st);
+
+/* New references: the caller owns the returned object. */
+json_t *report_json_address(const struct identity_facts *f,
+    const struct identity_verdict *v);
+json_t *report_json_finding(const struct finding *fd);
+json_t *report_json_findings(const struct finding_list *fl);
+
+#endif

@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Implementation of the shared helpers declared in util.h. Allocation
+ * failure is fatal here, on purpose: mxdiag's allocations are small and
+ * bounded by the caps each parser enforces.
+ */
+#include "util/util.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+static void
+util_oom(void)
+{
+	fputs("mxdiag: out of memory\n", stderr);
+	abort();
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		util_oom();
+	return p;
+}
+
+void *
+xreallocarray(void *p, size_t n, size_t size)
+{
+	if (size != 0 && n > SIZE_MAX / size)
+		util_oom();
+	p = realloc(p, (n && size) ? n * size : 1);
+	if (p == NULL)
+		util_oom();
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char *p = strndup(s, n);
+
+	if (p == NULL)
+		util_oom();
+	return p;
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	if (vasprintf(&p, fmt, ap) < 0)
+		util_oom();
+	va_end(ap);
+	return p;
+}
+
+void
+strvec_push(struct strvec *sv, const char *s)
+{
+	if (sv->n == sv->cap) {
+		sv->cap = sv->cap ? sv->cap * 2 : 4;
+		sv->v = xreallocarray(sv->v, sv->cap, sizeof(*sv->v));
+	}
+	sv->v[sv->n++] = xstrdup(s);
+}
+
+void
+strvec_pushf(struct strvec *sv, const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	if (vasprintf(&p, fmt, ap) < 0)
+		util_oom();
+	va_end(ap);
+	strvec_push(sv, p);
+	free(p);
+}
+
+bool
+strvec_contains_name(const struct strvec *sv, const char *name)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		if (util_name_eq(sv->v[i], name))
+			return true;
+	return false;
+}
+
+void
+strvec_clear(struct strvec *sv)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		free(sv->v[i]);
+	free(sv->v);
+	sv->v = NULL;
+	sv->n = sv->cap = 0;
+}
+
+static size_t
+printable_width(unsigned char c)
+{
+	return (c >= 0x20 && c < 0x7f && c != '\\') ? 1 : 4;
+}
+
+size_t
+util_printable(char *dst, size_t dstlen, const char *src, size_t srclen)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t need = 0, limit, o = 0;
+
+	if (dstlen == 0)
+		return 0;
+	for (size_t i = 0; i < srclen && need < dstlen; i++)
+		need += printable_width((unsigned char)src[i]);
+	/* Everything fits, or keep room for "..." and the NUL. */
+	limit = need < dstlen ? need : (dstlen >= 4 ? dstlen - 4 : 0);
+	for (size_t i = 0; i < srclen; i++) {
+		unsigned char c = (unsigned char)src[i];
+		size_t w = printable_width(c);
+
+		if (o + w > limit)
+			break;
+		if (w == 1) {
+			dst[o++] = (char)c;
+		} else {
+			dst[o++] = '\\';
+			dst[o++] = 'x';
+			dst[o++] = hex[c >> 4];
+			dst[o++] = hex[c & 15];
+		}
+	}
+	if (need >= dstlen && dstlen >= 4) {
+		memcpy(dst + o, "...", 3);
+		o += 3;
+	}
+	dst[o] = '\0';
+	return o;
+}
+
+bool
+util_name_eq(const char *a, const char *b)
+{
+	size_t la, lb;
+
+	if (a == NULL || b == NULL)
+		return false;
+	la = strlen(a);
+	lb = strlen(b);
+	if (la > 1 && a[la - 1] == '.')
+		la--;
+	if (lb > 1 && b[lb - 1] == '.')
+		lb--;
+	return la == lb && strncasecmp(a, b, la) == 0;
+}
+
+long long
+util_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests for util.c: printable escaping (truncation included), name
+ * comparison and the string vector.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "util/util.h"
+
+static void
+test_printable(void **state)
+{
+	static const struct {
+		const char	*in;
+		size_t		 inlen;
+		size_t		 outsize;
+		const char	*want;
+	} cases[] = {
+		{ "hello", 5, 64, "hello" },
+		{ "a\0b", 3, 64, "a\\x00b" },
+		{ "tab\there", 8, 64, "tab\\x09here" },
+		{ "back\\slash", 10, 64, "back\\x5cslash" },
+		{ "\xff\x80", 2, 64, "\\xff\\x80" },
+		{ "", 0, 64, "" },
+		{ "abcdefghij", 10, 8, "abcd..." },
+		{ "abcdefg", 7, 8, "abcdefg" },
+		{ "abcdefgh", 8, 8, "abcd..." },
+		{ "\x01\x02\x03", 3, 8, "\\x01..." },
+		{ "xyz", 3, 1, "" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char out[64];
+		size_t n;
+
+		memset(out, 'Z', sizeof(out));
+		n = util_printable(out, cases[i].outsize, cases[i].in,
+		    cases[i].inlen);
+		assert_string_equal(out, cases[i].want);
+		assert_int_equal(n, strlen(cases[i].want));
+		assert_true(n < cases[i].outsize);
+	}
+}
+
+static void
+test_name_eq(void **state)
+{
+	static const struct {
+		const char *a, *b;
+		bool want;
+	} cases[] = {
+		{ "mail.example.com", "MAIL.Example.COM", true },
+		{ "mail.example.com.", "mail.example.com", true },
+		{ "mail.example.com", "mail.example.com.", true },
+		{ "mail.example.com", "mail.example.co", false },
+		{ "mail.example.com", "mail2.example.com", false },
+		{ ".", ".", true },
+		{ "a", "a.", true },
+		{ "", "", true },
+		{ "a..", "a.", false },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_int_equal(util_name_eq(cases[i].a, cases[i].b),
+		    cases[i].want);
+	assert_false(util_name_eq(NULL, "a"));
+	assert_false(util_name_eq("a", NULL));
+}
+
+static void
+test_strvec(void **state)
+{
+	struct strvec sv = { 0 };
+
+	for (int i = 0; i < 100; i++)
+		strvec_pushf(&sv, "host%d.example.com", i);
+	assert_int_equal(sv.n, 100);
+	assert_string_equal(sv.v[42], "host42.example.com");
+	assert_true(strvec_contains_name(&sv, "HOST7.example.com."));
+	assert_false(strvec_contains_name(&sv, "host100.example.com"));
+	strvec_clear(&sv);
+	assert_int_equal(sv.n, 0);
+	assert_null(sv.v);
+	strvec_clear(&sv);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_printable),
+		cmocka_unit_test(test_name_eq),
+		cmocka_unit_test(test_strvec),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
