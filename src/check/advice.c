@@ -465,7 +465,6 @@ a_smtp_connect(struct finding *fd, const struct advice_ctx *c)
 	    "sure it listens on %s port %d and the firewall lets it through; "
 	    "if it only sends, run with --no-smtp and check its HELO name "
 	    "in its configuration.", c->f->address, c->f->port);
-	strvec_push(&fd->remediation, advice_mta_outbound(c->mta));
 }
 
 static void

@@ -241,7 +241,9 @@ dns_query_done(void *arg, int status, int timeouts, unsigned char *abuf,
 		else
 			r->stats.failures++;
 	}
-	if (r->cfg.nservers == 1)
+	/* c-ares does not say which server answered; with one server we
+	 * know, and a failure names nobody. */
+	if (r->cfg.nservers == 1 && status == ARES_SUCCESS)
 		snprintf(ans.server, sizeof(ans.server), "%s%s%s:%d",
 		    strchr(r->cfg.servers[0].host, ':') ? "[" : "",
 		    r->cfg.servers[0].host,

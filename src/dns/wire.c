@@ -513,8 +513,10 @@ dns_answer_final_name(const struct dns_answer *ans)
 
 /*
  * Whether two records of the same type carry the same data. Names compare
- * case-insensitively, as DNS does. For types whose rdata we do not keep
- * we cannot tell, so they never count as duplicates.
+ * case-insensitively, as DNS does. TXT compares its string count and the
+ * concatenated text (what SPF, DMARC and DKIM read), not each boundary.
+ * For types whose rdata we do not keep we cannot tell, so they never count
+ * as duplicates.
  */
 static bool
 rr_same_rdata(const struct dns_rr *a, const struct dns_rr *b)

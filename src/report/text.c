@@ -136,7 +136,10 @@ report_text_address(FILE *out, const struct identity_facts *f,
 	const char *mta = smtp_mta_display(s->mta);
 
 	fprintf(out, "%s%s%s", col(st, C_BOLD), f->address, col(st, C_RESET));
-	if (strcmp(f->target, f->address) != 0)
+	/* Name the target when it was a hostname, not the address itself. */
+	if (strncmp(f->target, f->address, strlen(f->address)) != 0 &&
+	    !(f->target[0] == '[' && strncmp(f->target + 1, f->address,
+	    strlen(f->address)) == 0))
 		fprintf(out, " (%s)", f->target);
 	fprintf(out, " port %d\n", f->port);
 

@@ -1166,6 +1166,40 @@ test_parse_every_cut(void **state)
 	free(m);
 }
 
+/* Nothing past 65535 bytes belongs to a DNS message, however long the
+ * buffer handed in: a record reaching past it is SHORT. */
+static void
+test_parse_over_64k(void **state)
+{
+	static const size_t rdlens[] = { 65000, 65500 };
+	static const enum dns_wire_status want[] = { DNS_WIRE_OK,
+	    DNS_WIRE_SHORT };
+	uint8_t *buf = xcalloc(1, 70000);
+	struct dns_msg msg;
+	struct mb *m;
+
+	(void)state;
+	for (size_t i = 0; i < UTIL_ARRAY_LEN(rdlens); i++) {
+		size_t at;
+
+		m = xcalloc(1, sizeof(*m));
+		mb_std(m, F_RESP, "www.example.com", 99);
+		at = mb_rr(m, DNS_SEC_ANSWER, "www.example.com", 99, 0);
+		/* The rdata itself is the zeros after the builder's bytes. */
+		m->b[at] = (uint8_t)(rdlens[i] >> 8);
+		m->b[at + 1] = (uint8_t)rdlens[i];
+		memset(buf, 0, 70000);
+		memcpy(buf, m->b, m->n);
+		assert_true(m->n + rdlens[i] < 70000);
+		assert_int_equal(dns_msg_parse(buf, 70000, &msg), want[i]);
+		if (want[i] == DNS_WIRE_OK)
+			assert_int_equal(msg.nrr, 1);
+		dns_msg_clear(&msg);
+		free(m);
+	}
+	free(buf);
+}
+
 static void
 test_parse_flags(void **state)
 {
@@ -1416,6 +1450,59 @@ b_soa_in_answer(struct mb *m)
 	    "hostmaster.example.com", 1);
 }
 
+static void
+b_a_auth_soa(struct mb *m)
+{
+	b_a(m);
+	mb_soa(m, DNS_SEC_AUTHORITY, "example.com", 300, "ns1.example.com",
+	    "hostmaster.example.com", 1);
+}
+
+static void
+b_aaaa_dups(struct mb *m)
+{
+	mb_std(m, F_RESP, "mx.example.com", DNS_T_AAAA);
+	mb_aaaa(m, DNS_SEC_ANSWER, "mx.example.com", 60, "2001:db8::25");
+	mb_aaaa(m, DNS_SEC_ANSWER, "mx.example.com", 60, "2001:db8:0::25");
+	mb_aaaa(m, DNS_SEC_ANSWER, "mx.example.com", 60, "2001:db8::26");
+}
+
+static void
+b_ptr_dups(struct mb *m)
+{
+	mb_std(m, F_RESP, "25.2.0.192.in-addr.arpa", DNS_T_PTR);
+	mb_target(m, DNS_SEC_ANSWER, "25.2.0.192.in-addr.arpa", DNS_T_PTR, 60,
+	    "mail.example.com");
+	mb_target(m, DNS_SEC_ANSWER, "25.2.0.192.in-addr.arpa", DNS_T_PTR, 60,
+	    "MAIL.example.com");
+	mb_target(m, DNS_SEC_ANSWER, "25.2.0.192.in-addr.arpa", DNS_T_PTR, 60,
+	    "other.example.com");
+}
+
+static void
+b_txt_dups(struct mb *m)
+{
+	mb_std(m, F_RESP, "example.com", DNS_T_TXT);
+	mb_txt(m, DNS_SEC_ANSWER, "example.com", 60, "v=spf1 -all",
+	    (char *)NULL);
+	mb_txt(m, DNS_SEC_ANSWER, "example.com", 60, "v=spf1 -all",
+	    (char *)NULL);
+	mb_txt(m, DNS_SEC_ANSWER, "example.com", 60, "v=spf1 ", "-all",
+	    (char *)NULL);
+}
+
+static void
+b_soa_dups(struct mb *m)
+{
+	mb_std(m, F_RESP, "example.com", DNS_T_SOA);
+	mb_soa(m, DNS_SEC_ANSWER, "example.com", 60, "ns1.example.com",
+	    "hostmaster.example.com", 5);
+	mb_soa(m, DNS_SEC_ANSWER, "example.com", 60, "NS1.example.com",
+	    "hostmaster.example.com", 5);
+	mb_soa(m, DNS_SEC_ANSWER, "example.com", 60, "ns1.example.com",
+	    "hostmaster.example.com", 6);
+}
+
 struct answer_case {
 	const char		*desc;
 	void			(*build)(struct mb *);
@@ -1433,6 +1520,9 @@ struct answer_case {
 static const struct answer_case answer_cases[] = {
 	{ "A", b_a, "www.example.com", DNS_T_A, DNS_OUT_ANSWER,
 	  "", "www.example.com", 1,
+	  "an www.example.com A 300 192.0.2.1", NULL, false },
+	{ "authority SOA beside an answer is not kept", b_a_auth_soa,
+	  "www.example.com", DNS_T_A, DNS_OUT_ANSWER, "", "www.example.com", 1,
 	  "an www.example.com A 300 192.0.2.1", NULL, false },
 	{ "qname in another case, final dot", b_a, "WWW.Example.COM.",
 	  DNS_T_A, DNS_OUT_ANSWER, "", "WWW.Example.COM.", 1,
@@ -1460,6 +1550,25 @@ static const struct answer_case answer_cases[] = {
 	  DNS_OUT_ANSWER, "", "example.com", 2,
 	  "an example.com MX 3600 10 mx.example.com\n"
 	  "an example.com MX 3600 20 mx.example.com", NULL, false },
+	{ "AAAA duplicates removed", b_aaaa_dups, "mx.example.com",
+	  DNS_T_AAAA, DNS_OUT_ANSWER, "", "mx.example.com", 2,
+	  "an mx.example.com AAAA 60 2001:db8::25\n"
+	  "an mx.example.com AAAA 60 2001:db8::26", NULL, false },
+	{ "PTR duplicates removed", b_ptr_dups, "25.2.0.192.in-addr.arpa",
+	  DNS_T_PTR, DNS_OUT_ANSWER, "", "25.2.0.192.in-addr.arpa", 2,
+	  "an 25.2.0.192.in-addr.arpa PTR 60 mail.example.com\n"
+	  "an 25.2.0.192.in-addr.arpa PTR 60 other.example.com", NULL,
+	  false },
+	{ "TXT duplicates removed, split strings kept", b_txt_dups,
+	  "example.com", DNS_T_TXT, DNS_OUT_ANSWER, "", "example.com", 2,
+	  "an example.com TXT 60 1 v=spf1 -all\n"
+	  "an example.com TXT 60 2 v=spf1 -all", NULL, false },
+	{ "SOA duplicates removed", b_soa_dups, "example.com", DNS_T_SOA,
+	  DNS_OUT_ANSWER, "", "example.com", 2,
+	  "an example.com SOA 60 ns1.example.com hostmaster.example.com "
+	  "5 7200 3600 1209600 300\n"
+	  "an example.com SOA 60 ns1.example.com hostmaster.example.com "
+	  "6 7200 3600 1209600 300", NULL, false },
 	{ "CNAME chain", b_cname_chain, "www.example.com", DNS_T_A,
 	  DNS_OUT_ANSWER, "a.example.net b.example.org", "b.example.org", 1,
 	  "an b.example.org A 30 198.51.100.7", NULL, false },
@@ -1785,6 +1894,7 @@ main(void)
 	} fixed[] = {
 		{ "parse: every cut of a good message", test_parse_every_cut },
 		{ "parse: header flags", test_parse_flags },
+		{ "parse: nothing read past 64k", test_parse_over_64k },
 		{ "answer: flags and SOA fields", test_answer_flags },
 		{ "answer: from a cleared message", test_answer_from_cleared },
 		{ "answer: init, copy, clear", test_answer_init_copy_clear },

@@ -317,7 +317,13 @@ do_up() {
 		pfail=1
 	fi
 	if [ "$pfail" != 0 ]; then
-		show_logs "$RUNDIR/postfix/start.out" "$RUNDIR/postfix/maillog"
+		# Errors found while Postfix reads its config go to syslog only
+		# (absent here) unless stderr is a terminal: rerun the check
+		# under script(1) to see them.
+		script -qec "postfix -c '$RUNDIR/postfix/etc' check" /dev/null \
+			</dev/null >"$RUNDIR/postfix/check.out" 2>&1
+		show_logs "$RUNDIR/postfix/start.out" "$RUNDIR/postfix/maillog" \
+			"$RUNDIR/postfix/check.out"
 		fail=1
 	fi
 

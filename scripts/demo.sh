@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Offline demo: installs what is needed, builds mxdiag, starts the bundled
+# test world on loopback (Knot DNS on 127.0.0.1:5353 with the test zones,
+# Postfix, Exim and scripted SMTP peers) and checks a few of its servers:
+# the misaligned one first. Nothing leaves 127.0.0.0/8. Stops the world
+# on exit. Pass mxdiag options after the script's name to add to them.
+set -u -o pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+./scripts/deps.sh >&2 || exit 1
+{ meson setup build-demo --buildtype=release > /dev/null 2>&1 ||
+  meson setup --reconfigure build-demo > /dev/null; } && ninja -C build-demo > /dev/null || exit 1
+
+WORLD=$(mktemp -d /tmp/mxdiag-demo.XXXXXX)
+trap 'tests/world/world.sh down "$WORLD" > /dev/null 2>&1; rm -rf "$WORLD"' EXIT
+SMTP_PEER=$ROOT/build-demo/tests/integration/smtp_peer \
+	tests/world/world.sh up "$WORLD" >&2 || exit 1
+
+MX="build-demo/mxdiag check --resolver 127.0.0.1:5353 --ehlo demo.example.test $*"
+run() { printf '\n$ %s\n' "$*"; "$@"; printf '(exit status %d)\n' $?; }
+
+echo
+echo "== A Postfix server whose banner does not match its PTR record"
+# shellcheck disable=SC2086 # word splitting wanted
+run $MX 127.0.0.3:2525
+echo
+echo "== An aligned server, a server with no PTR, and an RFC 2317 delegation, as JSON summary"
+# shellcheck disable=SC2086
+$MX --format json 127.0.0.2:2525 127.0.0.4:2525 192.0.2.10 |
+	jq -c '.targets[].addresses[] | {address, ptr, iprev, banner_hostname, ehlo_hostname, mta, aligned, findings: [.findings[] | select(.status != "pass") | .code]}'
