@@ -27,6 +27,7 @@ struct dns_query {
 	dns_callback		*cb;
 	void			*arg;
 	long long		 started_ms;
+	bool			 no_edns;	/* retried without EDNS */
 };
 
 struct dns_sock {
@@ -49,6 +50,7 @@ struct dns_resolver {
 };
 
 static void dns_resolver_arm_timer(dns_resolver *r);
+static void dns_query_send(dns_resolver *r, struct dns_query *q);
 
 int
 dns_server_parse(const char *spec, struct dns_server *srv, char *err,
@@ -221,6 +223,16 @@ dns_query_done(void *arg, int status, int timeouts, unsigned char *abuf,
 		enum dns_wire_status ws;
 
 		ws = dns_msg_parse(abuf, (size_t)alen, &msg);
+		if (ws == DNS_WIRE_OK && msg.rcode == 1 && !q->no_edns &&
+		    !r->closing) {
+			/* FORMERR to a query with EDNS: an old server that
+			 * does not know OPT (RFC 6891 §7). Ask again without. */
+			dns_msg_clear(&msg);
+			q->no_edns = true;
+			r->inflight--;
+			dns_query_send(r, q);
+			return;
+		}
 		if (ws == DNS_WIRE_OK) {
 			dns_answer_from_msg(&msg, q->name, q->qtype, &ans);
 			dns_msg_clear(&msg);
@@ -261,24 +273,22 @@ dns_query_done(void *arg, int status, int timeouts, unsigned char *abuf,
 static void
 dns_query_send(dns_resolver *r, struct dns_query *q)
 {
-	unsigned char *buf;
-	int buflen, rc;
+	uint8_t buf[DNS_QUERY_MAX];
+	size_t len;
 
-	q->started_ms = util_now_ms();
+	if (q->started_ms == 0)
+		q->started_ms = util_now_ms();
 	r->inflight++;
 	r->stats.sent++;
-	rc = ares_create_query(q->name, DNS_C_IN, q->qtype, 0, 1, &buf, &buflen,
-	    1232);
-	if (rc != ARES_SUCCESS) {
-		/* A name c-ares cannot encode (label too long...). */
+	/* Our own encoder: c-ares' does not read \DDD escapes, which our
+	 * parser writes for odd bytes in names. c-ares sets the ID. */
+	len = dns_query_encode(q->name, q->qtype, 0, q->no_edns ? 0 : 1232,
+	    buf, sizeof(buf));
+	if (len == 0) {
 		dns_query_done(q, ARES_EBADNAME, 0, NULL, 0);
 		return;
 	}
-	/* RFC 6840 §5.7: ask for the AD bit explicitly. */
-	if (buflen > 3)
-		buf[3] |= 0x20;
-	ares_send(r->channel, buf, buflen, dns_query_done, q);
-	ares_free_string(buf);
+	ares_send(r->channel, buf, (int)len, dns_query_done, q);
 }
 
 /* Move queued queries to c-ares while there is room. Runs from the loop
@@ -326,12 +336,11 @@ dns_resolver_new(struct event_base *base, const struct dns_config *cfg,
 	opts.tries = tries;
 	/* NOCHECKRESP: hand SERVFAIL and REFUSED to us as answers instead
 	 * of silently moving on; we classify them. */
-	opts.flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_EDNS;
-	opts.ednspsz = 1232;
+	opts.flags = ARES_FLAG_NOCHECKRESP;
 	opts.sock_state_cb = dns_sock_state;
 	opts.sock_state_cb_data = r;
 	optmask = ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_FLAGS |
-	    ARES_OPT_EDNSPSZ | ARES_OPT_SOCK_STATE_CB;
+	    ARES_OPT_SOCK_STATE_CB;
 
 	rc = ares_library_init(ARES_LIB_INIT_ALL);
 	if (rc == ARES_SUCCESS)

@@ -72,9 +72,10 @@ rd_skip(struct wire_rd *r, size_t n)
 }
 
 /*
- * Append one label in presentation form at out[*o]. The set of bytes left
- * bare is deliberately small: everything a check might print or compare
- * stays unambiguous and printable.
+ * Append one label in presentation form at out[*o]. Printable ASCII stays
+ * bare (RFC 2317 names carry '/'); '.', '\\' and the zone-file specials
+ * get a backslash; space and every other byte become \DDD, so names stay
+ * printable, unambiguous, and parseable back by dns_query_encode().
  */
 static bool
 name_put_label(char *out, size_t outlen, size_t *o, const uint8_t *lab,
@@ -85,14 +86,12 @@ name_put_label(char *out, size_t outlen, size_t *o, const uint8_t *lab,
 	for (size_t i = 0; i < n; i++) {
 		uint8_t c = lab[i];
 
-		if (c == '.' || c == '\\') {
+		if (strchr(".\\\"();@$", c) != NULL && c != '\0') {
 			if (outlen - pos < 3)
 				return false;
 			out[pos++] = '\\';
 			out[pos++] = (char)c;
-		} else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-		    c == '*') {
+		} else if (c > 0x20 && c < 0x7f) {
 			if (outlen - pos < 2)
 				return false;
 			out[pos++] = (char)c;
@@ -735,4 +734,107 @@ dns_reverse_name(int af, const void *addr, char *out, size_t outlen)
 	default:
 		return false;
 	}
+}
+
+/*
+ * Encode a presentation-form name into wire labels at out (outlen bytes),
+ * honouring \X and \DDD escapes. Returns the wire length, or 0 when the
+ * name is malformed or too long (label > 63, name > 255, empty label).
+ */
+static size_t
+name_encode(const char *name, uint8_t *out, size_t outlen)
+{
+	size_t o = 0, lab = 0;
+	const char *p = name;
+
+	if (outlen < 1)
+		return 0;
+	if (strcmp(name, ".") == 0 || name[0] == '\0') {
+		out[0] = 0;
+		return 1;
+	}
+	out[o++] = 0;		/* length byte of the first label */
+	while (*p != '\0') {
+		unsigned c = (unsigned char)*p++;
+
+		if (c == '.') {
+			if (o - lab - 1 == 0)
+				return 0;	/* empty label */
+			out[lab] = (uint8_t)(o - lab - 1);
+			if (*p == '\0')
+				break;		/* trailing dot */
+			if (o >= outlen)
+				return 0;
+			lab = o;
+			out[o++] = 0;
+			continue;
+		}
+		if (c == '\\') {
+			if (p[0] >= '0' && p[0] <= '9') {
+				if (!(p[1] >= '0' && p[1] <= '9' && p[2] >= '0' &&
+				    p[2] <= '9'))
+					return 0;
+				c = (unsigned)((p[0] - '0') * 100 +
+				    (p[1] - '0') * 10 + (p[2] - '0'));
+				if (c > 255)
+					return 0;
+				p += 3;
+			} else if (*p != '\0') {
+				c = (unsigned char)*p++;
+			} else {
+				return 0;
+			}
+		}
+		if (o >= outlen || o - lab - 1 >= 63)
+			return 0;
+		out[o++] = (uint8_t)c;
+	}
+	if (out[lab] == 0) {
+		if (o - lab - 1 == 0)
+			return 0;
+		out[lab] = (uint8_t)(o - lab - 1);
+	}
+	if (o >= outlen || o + 1 > 255)
+		return 0;
+	out[o++] = 0;		/* the root label */
+	return o;
+}
+
+size_t
+dns_query_encode(const char *name, uint16_t qtype, uint16_t id,
+    uint16_t edns_size, uint8_t *buf, size_t buflen)
+{
+	size_t o = 12, n;
+
+	if (buflen < 12 + 4 + 11)
+		return 0;
+	memset(buf, 0, 12);
+	buf[0] = (uint8_t)(id >> 8);
+	buf[1] = (uint8_t)id;
+	buf[2] = 0x01;		/* RD */
+	buf[3] = 0x20;		/* AD: RFC 6840 §5.7, ask for it */
+	buf[5] = 1;		/* QDCOUNT */
+	n = name_encode(name, buf + o, buflen - o - 4 - 11);
+	if (n == 0)
+		return 0;
+	o += n;
+	buf[o++] = (uint8_t)(qtype >> 8);
+	buf[o++] = (uint8_t)qtype;
+	buf[o++] = 0;
+	buf[o++] = DNS_C_IN;
+	if (edns_size > 0) {
+		buf[11] = 1;	/* ARCOUNT: one OPT record (RFC 6891) */
+		buf[o++] = 0;	/* root owner */
+		buf[o++] = 0;
+		buf[o++] = 41;	/* OPT */
+		buf[o++] = (uint8_t)(edns_size >> 8);
+		buf[o++] = (uint8_t)edns_size;
+		buf[o++] = 0;	/* extended rcode, version */
+		buf[o++] = 0;
+		buf[o++] = 0;	/* flags: DO clear */
+		buf[o++] = 0;
+		buf[o++] = 0;	/* rdlength */
+		buf[o++] = 0;
+	}
+	return o;
 }

@@ -208,4 +208,15 @@ const char *dns_answer_final_name(const struct dns_answer *ans);
  */
 bool dns_reverse_name(int af, const void *addr, char *out, size_t outlen);
 
+/*
+ * Build a query for (name, qtype, class IN) with RD and AD set and, when
+ * edns_size > 0, an EDNS(0) OPT record advertising that UDP size. name is
+ * in presentation form (\X and \DDD escapes honoured, trailing dot
+ * optional). Returns the message length, or 0 when the name is malformed
+ * or buf is too small (DNS_QUERY_MAX always suffices).
+ */
+#define DNS_QUERY_MAX	(12 + 255 + 4 + 11)
+size_t dns_query_encode(const char *name, uint16_t qtype, uint16_t id,
+    uint16_t edns_size, uint8_t *buf, size_t buflen);
+
 #endif

@@ -299,6 +299,54 @@ address_literal_valid(const char *w, size_t n)
 	return inet_pton(af, addr, bin) == 1;
 }
 
+/* A top-level label is never all digits (RFC 3696 §2): such a word is
+ * a dotted quad (kept: a server announcing its address is reported as a
+ * mismatch) or not a name at all ("5.7.1"). */
+static bool
+numeric_tld_not_ipv4(const char *word)
+{
+	const char *tld = strrchr(word, '.');
+	struct in_addr a;
+
+	if (tld != NULL && tld[1] == '\0' && tld > word) {
+		/* trailing dot: look at the label before it */
+		const char *p = tld - 1;
+
+		while (p > word && *p != '.')
+			p--;
+		tld = *p == '.' ? p : NULL;
+	}
+	tld = tld ? tld + 1 : word;
+	if (*tld == '\0' || strspn(tld, "0123456789.") != strlen(tld))
+		return false;
+	return inet_pton(AF_INET, word, &a) != 1;
+}
+
+/* Length of a leading RFC 3463 enhanced status code followed by a space
+ * ("5.7.1 "), class 2, 4 or 5, subject and detail 1-3 digits; else 0. */
+static size_t
+enhanced_status_len(const char *t)
+{
+	size_t i = 0;
+
+	if (t[0] != '2' && t[0] != '4' && t[0] != '5')
+		return 0;
+	i = 1;
+	for (int part = 0; part < 2; part++) {
+		size_t digits = 0;
+
+		if (t[i++] != '.')
+			return 0;
+		while (t[i] >= '0' && t[i] <= '9' && digits < 4) {
+			i++;
+			digits++;
+		}
+		if (digits == 0 || digits > 3)
+			return 0;
+	}
+	return t[i] == ' ' ? i : 0;
+}
+
 bool
 smtp_reply_hostname(const struct smtp_reply *r, char *out, size_t outlen)
 {
@@ -314,6 +362,11 @@ smtp_reply_hostname(const struct smtp_reply *r, char *out, size_t outlen)
 		return false;
 
 	text = r->lines[0];
+	/* "554 5.7.1 mx.example.com ..." : an RFC 3463 enhanced status code
+	 * may come first; the name follows it. */
+	n = enhanced_status_len(text);
+	if (n > 0)
+		text += n + 1;
 	sp = strchr(text, ' ');
 	n = sp != NULL ? (size_t)(sp - text) : strlen(text);
 	if (n == 0 || n >= sizeof(word) || n >= outlen)
@@ -326,7 +379,8 @@ smtp_reply_hostname(const struct smtp_reply *r, char *out, size_t outlen)
 	else
 		ok = smtp_hostname_valid(word) &&
 		    (hostname_labels(word) >= 2 ||
-		    util_name_eq(word, "localhost"));
+		    util_name_eq(word, "localhost")) &&
+		    !numeric_tld_not_ipv4(word);
 	if (ok)
 		memcpy(out, word, n + 1);
 	return ok;

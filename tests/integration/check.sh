@@ -184,7 +184,8 @@ run banner_none 0 127.0.0.8:2525
 expect banner_none '$a.banner_hostname == null and $a.ehlo_hostname == "nobanner.example.test"' "no hostname in greeting, EHLO names it"
 expect banner_none "$(has banner.no_hostname info)"
 expect banner_none "$(lacks banner.ptr_mismatch)"
-run multiline 0 127.0.0.11:2525
+run multiline 1 127.0.0.11:2525
+expect multiline "$(has smtp.starttls warning)"
 expect multiline '($a.smtp.greeting.lines | length) == 3 and $a.banner_hostname == "peer11.example.test"' "3-line greeting, name from the first line"
 run delayed 0 --timeout 8 127.0.0.12:2525
 expect delayed '$a.smtp.status == "ok" and $a.smtp.greeting_ms >= 2500' "waited for the delayed greeting without talking first"
@@ -204,7 +205,8 @@ expect helo_fallback "$(has smtp.helo_fallback info)"
 run longline 1 127.0.0.18:2525
 expect longline "$(has smtp.protocol permerror)"
 expect longline '$a.smtp.error | test("512|long")' "says the line is too long"
-run nohost 0 127.0.0.19:2525
+run nohost 1 127.0.0.19:2525
+expect nohost '$a.ehlo_hostname == "peer19.example.test" and $a.banner_hostname == null' "EHLO names the host the greeting did not"
 expect nohost "$(has banner.no_hostname info)"
 run garbage 1 127.0.0.20:2525
 expect garbage "$(has smtp.protocol permerror)"

@@ -1068,7 +1068,7 @@ static const struct parse_case parse_cases[] = {
 	{ "name of 256 through a pointer", b_name256_ptr, DNS_WIRE_BADNAME,
 	  NULL, NULL },
 	{ "odd bytes escaped", b_odd_bytes, DNS_WIRE_OK,
-	  "q a\\.\\\\\\000\\032\\255Z_*-\\034.example A", NULL },
+	  "q a\\.\\\\\\000\\032\\255Z_*-\\\".example A", NULL },
 	{ "A rdlength 5", b_a_len5, DNS_WIRE_BADRDATA, NULL, NULL },
 	{ "A rdlength 3", b_a_len3, DNS_WIRE_BADRDATA, NULL, NULL },
 	{ "AAAA rdlength 15", b_aaaa_len15, DNS_WIRE_BADRDATA, NULL, NULL },
@@ -1883,6 +1883,77 @@ test_reverse_names(void **state)
 	assert_false(dns_reverse_name(AF_UNIX, "\1\2\3\4", (char[8]){ 0 }, 8));
 }
 
+/* ---- query encoding -------------------------------------------------- */
+
+static void
+test_query_encode(void **state)
+{
+	static const struct {
+		const char	*name;		/* presentation form given */
+		const char	*back;		/* as the parser prints it; NULL: refused */
+	} cases[] = {
+		{ "mail.example.com", "mail.example.com" },
+		{ "mail.example.com.", "mail.example.com" },
+		{ "10.0/25.2.0.192.in-addr.arpa", "10.0/25.2.0.192.in-addr.arpa" },
+		{ "a\\.b.example", "a\\.b.example" },
+		{ "sp\\032ace.example", "sp\\032ace.example" },
+		{ "q\\034uote.example", "q\\\"uote.example" },
+		{ "nul\\000.example", "nul\\000.example" },
+		{ ".", "." },
+		{ "a..example", NULL },
+		{ ".example", NULL },
+		{ "bad\\25", NULL },
+		{ "bad\\256x", NULL },
+		{ "trailing\\", NULL },
+		{ "x23456789012345678901234567890123456789012345678901234567890123"
+		  "4.example", NULL },
+	};
+
+	for (size_t i = 0; i < UTIL_ARRAY_LEN(cases); i++) {
+		uint8_t buf[DNS_QUERY_MAX];
+		struct dns_msg msg;
+		size_t len = dns_query_encode(cases[i].name, DNS_T_PTR, 0x1234,
+		    1232, buf, sizeof(buf));
+
+		if (cases[i].back == NULL) {
+			if (len != 0)
+				fail_msg("encoded bad name %s", cases[i].name);
+			continue;
+		}
+		if (len == 0)
+			fail_msg("refused %s", cases[i].name);
+		/* Parse it back as if it were a response. */
+		buf[2] |= 0x80;
+		assert_int_equal(dns_msg_parse(buf, len, &msg), DNS_WIRE_OK);
+		assert_string_equal(msg.qname, cases[i].back);
+		assert_int_equal(msg.qtype, DNS_T_PTR);
+		assert_int_equal(msg.id, 0x1234);
+		assert_true(msg.rd);
+		assert_true(msg.ad);
+		assert_int_equal(msg.nrr, 0);	/* the OPT is skipped */
+		dns_msg_clear(&msg);
+	}
+	/* A 255-octet name fits DNS_QUERY_MAX; a 256-octet one is refused. */
+	{
+		char name[400] = "";
+		uint8_t buf[DNS_QUERY_MAX];
+
+		/* 4 x 63-octet labels = 4 * 64 + 1 = 257 octets: too long. */
+		for (int l = 0; l < 4; l++) {
+			memset(name + strlen(name), 'a', 63);
+			strcat(name, l < 3 ? "." : "");
+		}
+		assert_int_equal(dns_query_encode(name, DNS_T_A, 1, 1232, buf,
+		    sizeof(buf)), 0);
+		/* 3 x 63 + 61 = 3 * 64 + 62 + 1 = 255 octets: fits. */
+		name[63 * 3 + 3 + 61] = '\0';
+		assert_true(dns_query_encode(name, DNS_T_A, 1, 1232, buf,
+		    sizeof(buf)) > 0);
+		assert_int_equal(dns_query_encode("x.example", DNS_T_A, 1, 0,
+		    buf, 20), 0);
+	}
+}
+
 /* ---- runner -------------------------------------------------------- */
 
 int
@@ -1901,6 +1972,7 @@ main(void)
 		{ "outcome names and temporariness", test_outcomes },
 		{ "wire strerror", test_strerror },
 		{ "reverse names", test_reverse_names },
+		{ "query encoding", test_query_encode },
 	};
 	size_t n = UTIL_ARRAY_LEN(parse_cases) + UTIL_ARRAY_LEN(answer_cases) +
 	    UTIL_ARRAY_LEN(fixed), k = 0;

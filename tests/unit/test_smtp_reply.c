@@ -498,6 +498,15 @@ static const struct host_case host_cases[] = {
 	{ "250-mx.google.com at your service, [192.0.2.10]\r\n"
 	  "250 SMTPUTF8\r\n", "mx.google.com" },
 	{ "250 mx.example.com\r\n", "mx.example.com" },
+	/* RFC 3463 enhanced status codes before the name */
+	{ "554 5.7.1 mx.example.com No SMTP service here\r\n",
+	  "mx.example.com" },
+	{ "421 4.3.2 mx.example.com Service not available\r\n",
+	  "mx.example.com" },
+	{ "554 5.7.1 Access denied\r\n", NULL },
+	{ "554 5.7.1\r\n", NULL },
+	{ "554 5.7.1234 mx.example.com\r\n", NULL },
+	{ "554 6.7.1 mx.example.com\r\n", NULL },
 	{ "220 mx.exa\001mple.com ESMTP\r\n", NULL },
 	{ "220 192.0.2.1 ESMTP\r\n", "192.0.2.1" },
 	{ "220 xn--bcher-kva.example ESMTP\r\n", "xn--bcher-kva.example" },

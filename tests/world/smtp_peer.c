@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #define PEER_MAX_LISTENERS 32
-#define PEER_MAX_CONNS 64
+#define PEER_MAX_CONNS 128
 /* RFC 5321 4.5.3.1.4: a command line is at most 512 octets; we allow
  * 1000 (the text-line limit) and drop the client beyond that. */
 #define PEER_LINE_MAX 1000

@@ -156,6 +156,12 @@ postfix_start() {
 	fill_template "$WORLD_SRC/postfix/main.cf.in" "$d/etc/main.cf" \
 		-e "s|@PROXY_INTERFACES@|${proxies%, }|"
 	fill_template "$WORLD_SRC/postfix/master.cf.in" "$d/etc/master.cf"
+	# A self-signed certificate, so the servers offer STARTTLS like real ones.
+	openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=mail.example.test" \
+		-addext "subjectAltName=DNS:mail.example.test,DNS:broken.example.test,DNS:nobanner.example.test" \
+		-keyout "$d/etc/key.pem" -out "$d/etc/cert.pem" >/dev/null 2>&1 ||
+		die "openssl could not make the Postfix test certificate"
+	chmod 0600 "$d/etc/key.pem"
 	# postfix start returns once the master runs (~2 s, mostly its check)
 	( run_fenced postfix -c "$d/etc" start ) </dev/null >"$d/start.out" 2>&1 9>&- &
 	POSTFIX_JOB=$!
@@ -276,8 +282,20 @@ do_up() {
 	done
 	[ -z "$busy" ] || die "already in use:$busy (another test world? see 'ss -ltnp')"
 
+	# Start from clean state: old queues, spools and zone databases could
+	# leak into this run. Logs of the previous run go too; the peer binary
+	# stays (rebuilt only when its source is newer).
+	rm -rf "$RUNDIR/pids" "$RUNDIR/knot" "$RUNDIR/postfix" "$RUNDIR/exim" \
+		"$RUNDIR/peer" "$RUNDIR/skip.exim" "$RUNDIR/world.env"
+	# Postfix and Exim work as their own users below RUNDIR, and knotd
+	# runs as root but drops CAP_DAC_OVERRIDE: RUNDIR must be root-owned
+	# and open to all (mktemp -d makes it 0700; an Exim killed after its
+	# rundir was deleted recreates it as Debian-exim 0750).
+	{ chown root:root "$RUNDIR" && chmod 0755 "$RUNDIR"; } ||
+		die "cannot make $RUNDIR root-owned 0755"
+	runuser -u postfix -- test -x "$RUNDIR" ||
+		die "user postfix cannot reach $RUNDIR: a parent directory is closed (chmod o+x it, or use a RUNDIR under /tmp)"
 	mkdir -p "$RUNDIR/pids" "$RUNDIR/peer" "$RUNDIR/exim"
-	rm -f "$RUNDIR/skip.exim"
 	printf 'nameserver 127.0.0.53\noptions timeout:1 attempts:1\n' > "$RUNDIR/resolv.conf"
 	HAVE_UNSHARE=0
 	unshare -m true 2>/dev/null && HAVE_UNSHARE=1
