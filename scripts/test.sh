@@ -82,14 +82,14 @@ if [ -z "${SKIP_FUZZ:-}" ]; then
 	   CC=clang meson setup --reconfigure build-fuzz -Dfuzz=true > "$LOGS/fuzz.setup" 2>&1; then
 		if ninja -C build-fuzz > "$LOGS/fuzz.build" 2>&1; then
 			for f in build-fuzz/tests/fuzz/fuzz_*; do
-				[ -x "$f" ] || continue
+				[ -f "$f" ] && [ -x "$f" ] || continue
 				t=$(basename "$f"); t=${t#fuzz_}
 				work=$(mktemp -d)
 				cp tests/fuzz/corpus/"$t"/* "$work"/
 				if "$f" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=1024 \
 				    -artifact_prefix="$LOGS/fuzz-$t-" "$work" > "$LOGS/fuzz-$t.log" 2>&1; then
 					echo "pass fuzz_$t" >> "$fuzz_results"
-					echo "fuzz_$t: $(grep -Eo 'stat::number_of_executed_units: [0-9]+|#[0-9]+ *DONE.*' "$LOGS/fuzz-$t.log" | tail -1)"
+					echo "fuzz_$t: $(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "$LOGS/fuzz-$t.log" | tail -1)"
 				else
 					echo "fail fuzz_$t" >> "$fuzz_results"
 					tail -30 "$LOGS/fuzz-$t.log"; note_fail "fuzz_$t"

@@ -50,7 +50,7 @@ else
 	fi
 fi
 exim_up=0
-"$WORLD_SH" status "${MXDIAG_WORLD:-$OWN_WORLD}" 2>/dev/null | grep -q '^up: exim' && exim_up=1
+grep -qx 'MXDIAG_WORLD_EXIM=1' "${MXDIAG_WORLD:-$OWN_WORLD}/world.env" 2>/dev/null && exim_up=1
 
 # run NAME EXPECTED_RC ARGS...: runs mxdiag --format json, keeps the output
 # in $OUT/NAME.json, and checks the exit status.
