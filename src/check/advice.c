@@ -235,16 +235,36 @@ trip_temp(struct finding *fd, const struct advice_ctx *c)
 	finding_trip(fd, "postfix", "reject_unknown_client_hostname", e);
 }
 
-static void
-trip_helo(struct finding *fd, const struct advice_ctx *c)
+/* The forward lookup of the name a face announced (the EHLO name is
+ * looked up on its own only when it differs from the banner name). */
+static const struct identity_forward *
+announced_fwd(const struct advice_ctx *c, bool banner)
 {
-	finding_trip(fd, "rspamd", "HFILTER_HELO_NORES_A_OR_MX",
-	    "scored: HELO name has no A or MX record");
-	finding_trip(fd, "rspamd", "HFILTER_HELO_IP_A",
-	    "scored: HELO name's A record is not the client address");
-	finding_trip(fd, "postfix", "reject_unknown_helo_hostname",
-	    "450 4.7.1 Helo command rejected: Host not found (when the name "
-	    "has no A or MX)");
+	const struct identity_facts *f = c->f;
+
+	if (!banner && f->ehlo_fwd.done)
+		return &f->ehlo_fwd;
+	return f->banner_fwd.done ? &f->banner_fwd : NULL;
+}
+
+/* HELO rules: which ones trip depends on whether the name resolves. */
+static void
+trip_helo(struct finding *fd, const struct advice_ctx *c,
+    const struct identity_forward *fw)
+{
+	if (fw == NULL)
+		return;
+	if (fw->ans.outcome == DNS_OUT_NXDOMAIN ||
+	    fw->ans.outcome == DNS_OUT_NODATA) {
+		finding_trip(fd, "rspamd", "HFILTER_HELO_NORES_A_OR_MX",
+		    "scored: HELO name has no A or MX record");
+		finding_trip(fd, "postfix", "reject_unknown_helo_hostname",
+		    "450 4.7.1 Helo command rejected: Host not found");
+	} else if (fw->ans.outcome == DNS_OUT_ANSWER) {
+		finding_trip(fd, "rspamd", "HFILTER_HELO_IP_A",
+		    "scored: the HELO name's A record is not the client "
+		    "address");
+	}
 }
 
 static void
@@ -643,6 +663,15 @@ a_ptr_mismatch(struct finding *fd, const struct advice_ctx *c)
 	    "receivers compare the HELO with the PTR name (a mismatch must "
 	    "not by itself cause rejection, RFC 5321 §4.1.4, but it is "
 	    "scored).", fwd_rr(c));
+	const char *announced = banner ? c->f->smtp.banner_hostname :
+	    c->f->smtp.ehlo_hostname;
+	const struct identity_forward *fw = announced_fwd(c, banner);
+
+	if (fw != NULL && fw->ans.outcome == DNS_OUT_ANSWER && !fw->confirms)
+		strvec_pushf(&fd->remediation, "%s resolves to other addresses "
+		    "(see the forward finding): this server announces another "
+		    "machine's name, which usually means a copied "
+		    "configuration. Give it its own name.", announced);
 	if (c->ptrname != NULL && c->v->iprev == IPREV_PASS &&
 	    c->v->generic.kind == GENERIC_NONE) {
 		strvec_pushf(&fd->remediation, "The PTR name %s "
@@ -650,16 +679,11 @@ a_ptr_mismatch(struct finding *fd, const struct advice_ctx *c)
 		    c->ptrname);
 		fix_mta(fd, c, c->ptrname);
 	} else {
-		const char *name = banner ? c->f->smtp.banner_hostname :
-		    c->f->smtp.ehlo_hostname;
-
-		strvec_pushf(&fd->remediation, "Or make DNS match the server's "
-		    "name %s:", name);
-		fix_ptr(fd, c, name);
-		fix_forward(fd, c, name);
+		strvec_pushf(&fd->remediation, "Make DNS match the server's "
+		    "name %s:", announced);
+		fix_ptr(fd, c, announced);
+		fix_forward(fd, c, announced);
 	}
-	if (!banner)
-		trip_helo(fd, c);
 	ref(fd, "RFC 5321 §4.1.4");
 }
 
@@ -676,11 +700,14 @@ a_forward_mismatch(struct finding *fd, const struct advice_ctx *c)
 	const char *name = strncmp(fd->code, "banner.", 7) == 0 ?
 	    c->f->smtp.banner_hostname : c->f->smtp.ehlo_hostname;
 
+	bool banner = strncmp(fd->code, "banner.", 7) == 0;
+
 	finding_explain(fd, "The name the server announces does not resolve "
 	    "to the address it was reached on, so a receiver checking the "
 	    "HELO name against the client address will not match.");
 	fix_forward(fd, c, name);
-	trip_helo(fd, c);
+	if (!banner)
+		trip_helo(fd, c, announced_fwd(c, false));
 }
 
 static void

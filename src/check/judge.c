@@ -544,8 +544,15 @@ identity_judge(const struct identity_facts *f, struct identity_verdict *v)
 		char *raw = smtp_reply_join(&s->greeting);
 		const struct identity_forward *bfw = &f->banner_fwd;
 
+		/* One forward verdict per name: when the EHLO reply names the
+		 * same host, it carries the verdict (it is the face receivers
+		 * check), and the banner's alignment still requires it. */
+		bool same = s->has_ehlo && util_name_eq(s->banner_hostname,
+		    s->ehlo_hostname);
+
 		aligned = judge_announced(f, v, &ctx, "banner",
-		    s->banner_hostname, bfw->done ? bfw : NULL, raw) && aligned;
+		    s->banner_hostname, bfw->done && !same ? bfw : NULL, raw) &&
+		    aligned;
 		free(raw);
 		if (s->has_ehlo) {
 			const struct identity_forward *efw;

@@ -90,7 +90,7 @@ expect aligned '$a.ptr == ["mail.example.test"]' "PTR name"
 expect aligned '$a.banner_hostname == "mail.example.test" and $a.ehlo_hostname == "mail.example.test"' "banner and EHLO names"
 expect aligned '$a.mta == "postfix"' "MTA detected as Postfix"
 expect aligned "$(has identity.aligned pass)"
-expect aligned "$(has banner.forward_match pass)"
+expect aligned "$(has ehlo.forward_match pass)"
 expect aligned '.schema == "mxdiag.check/1"' "schema version"
 expect aligned '$a.smtp.ehlo_sent == "checker.example.test"' "EHLO name sent"
 
@@ -99,7 +99,8 @@ run banner_mismatch 1 127.0.0.3:2525
 expect banner_mismatch '$a.iprev == "pass" and $a.aligned == false' "iprev pass, not aligned"
 expect banner_mismatch "$(has banner.ptr_mismatch warning)"
 expect banner_mismatch "$(has ehlo.ptr_mismatch warning)"
-expect banner_mismatch "$(has banner.forward_mismatch warning)"
+expect banner_mismatch "$(has ehlo.forward_mismatch warning)"
+expect banner_mismatch '[$a.findings[] | select(.code == "ehlo.forward_mismatch") | .trips[] | select(.rule == "HFILTER_HELO_IP_A")] | length == 1' "trips rspamd HFILTER_HELO_IP_A"
 expect banner_mismatch '[$a.findings[] | select(.code == "banner.ptr_mismatch") | .remediation[] | select(test("myhostname = host3.example.test"))] | length == 1' "Postfix remediation names myhostname"
 expect banner_mismatch '$a.banner_forward.addresses == ["127.0.0.2"]' "banner name's own address reported"
 
