@@ -28,5 +28,6 @@ run $MX 127.0.0.3:2525
 echo
 echo "== An aligned server, a server with no PTR, and an RFC 2317 delegation, as JSON summary"
 # shellcheck disable=SC2086
-$MX --format json 127.0.0.2:2525 127.0.0.4:2525 192.0.2.10 |
+# (192.0.2.10 is a documentation address: DNS only, never connected to.)
+{ $MX --format json 127.0.0.2:2525 127.0.0.4:2525; $MX --format json --no-smtp 192.0.2.10; } |
 	jq -c '.targets[].addresses[] | {address, ptr, iprev, banner_hostname, ehlo_hostname, mta, aligned, findings: [.findings[] | select(.status != "pass") | .code]}'

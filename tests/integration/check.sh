@@ -272,7 +272,7 @@ fi
 # --- memory: one full run under valgrind
 if command -v valgrind > /dev/null && [ -z "${MXDIAG_NO_VALGRIND:-}" ]; then
 	if valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
-	    "$MXDIAG" check --format json "${RES[@]}" 127.0.0.2:2525 127.0.0.3:2525 127.0.0.18:2525 192.0.2.10 \
+	    "$MXDIAG" check --format json "${RES[@]}" 127.0.0.2:2525 127.0.0.3:2525 127.0.0.18:2525 127.0.0.12:2525 multi.example.test:2525 \
 	    > /dev/null 2> "$OUT/valgrind.txt"; [ $? != 99 ]; then
 		ok "valgrind: no errors or leaks"
 	else
