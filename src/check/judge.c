@@ -18,29 +18,6 @@
 
 #define GREETING_SLOW_MS	2000
 
-/* Append "A 192.0.2.1, A 192.0.2.2" style evidence of an A/AAAA answer. */
-static void
-judge_addrs(const struct dns_answer *ans, char *out, size_t outlen)
-{
-	size_t off = 0;
-
-	out[0] = '\0';
-	for (size_t i = 0; i < ans->nrr && off < outlen; i++) {
-		char a[INET6_ADDRSTRLEN] = "";
-
-		if (ans->rr[i].type == DNS_T_A)
-			inet_ntop(AF_INET, &ans->rr[i].u.a, a, sizeof(a));
-		else if (ans->rr[i].type == DNS_T_AAAA)
-			inet_ntop(AF_INET6, &ans->rr[i].u.aaaa, a, sizeof(a));
-		else
-			continue;
-		off += (size_t)snprintf(out + off, outlen - off, "%s%s",
-		    off ? ", " : "", a);
-	}
-	if (off >= outlen && outlen > 4)
-		strcpy(out + outlen - 4, "...");
-}
-
 /* One line describing a lookup's outcome, for evidence. */
 static void
 judge_evidence_lookup(struct finding *fd, const char *label,
@@ -62,7 +39,7 @@ judge_evidence_lookup(struct finding *fd, const char *label,
 			strvec_pushf(&fd->evidence, "%s: PTR %s (TTL %u)",
 			    label, names, ans->nrr ? ans->rr[0].ttl : 0);
 		} else {
-			judge_addrs(ans, addrs, sizeof(addrs));
+			dns_answer_address_list(ans, addrs, sizeof(addrs));
 			strvec_pushf(&fd->evidence, "%s: %s %s (TTL %u)", label,
 			    ans->qtype == DNS_T_AAAA ? "AAAA" : "A", addrs,
 			    ans->nrr ? ans->rr[0].ttl : 0);
@@ -202,24 +179,20 @@ judge_ptr(const struct identity_facts *f, struct identity_verdict *v,
 			advice_apply(fd, ctx);
 		}
 		break;
-	case DNS_OUT_FORMERR:
-	case DNS_OUT_NOTIMP:
-	case DNS_OUT_CHAINLOOP:
-		fd = finding_add(&v->findings, "ptr.permerror",
-		    FINDING_PERMERROR, "The PTR lookup for %s failed "
-		    "permanently (%s)", f->address,
+	default: {
+		/* wire.c decides what is temporary; nothing here second-
+		 * guesses it, so temporary stays temporary. */
+		bool temp = dns_outcome_is_temporary(ans->outcome);
+
+		fd = finding_add(&v->findings, temp ? "ptr.temperror" :
+		    "ptr.permerror", temp ? FINDING_TEMPERROR :
+		    FINDING_PERMERROR, "The PTR lookup for %s failed %s (%s)",
+		    f->address, temp ? "temporarily" : "permanently",
 		    dns_outcome_name(ans->outcome));
 		judge_evidence_lookup(fd, lbl, ans);
 		advice_apply(fd, ctx);
 		break;
-	default:
-		fd = finding_add(&v->findings, "ptr.temperror",
-		    FINDING_TEMPERROR, "The PTR lookup for %s failed "
-		    "temporarily (%s)", f->address,
-		    dns_outcome_name(ans->outcome));
-		judge_evidence_lookup(fd, lbl, ans);
-		advice_apply(fd, ctx);
-		break;
+	}
 	}
 }
 
@@ -239,13 +212,9 @@ judge_iprev(const struct identity_facts *f, struct identity_verdict *v,
 	case DNS_OUT_NODATA:
 		v->iprev = IPREV_FAIL;
 		return;		/* ptr.none says it all */
-	case DNS_OUT_FORMERR:
-	case DNS_OUT_NOTIMP:
-	case DNS_OUT_CHAINLOOP:
-		v->iprev = IPREV_PERMERROR;
-		return;
 	default:
-		v->iprev = IPREV_TEMPERROR;
+		v->iprev = dns_outcome_is_temporary(f->ptr.outcome) ?
+		    IPREV_TEMPERROR : IPREV_PERMERROR;
 		return;
 	}
 	for (size_t i = 0; i < f->nfwd; i++) {
@@ -255,9 +224,9 @@ judge_iprev(const struct identity_facts *f, struct identity_verdict *v,
 			pass = fw;
 		if (dns_outcome_is_temporary(fw->ans.outcome))
 			temp = true;
-		else if (fw->ans.outcome == DNS_OUT_FORMERR ||
-		    fw->ans.outcome == DNS_OUT_NOTIMP ||
-		    fw->ans.outcome == DNS_OUT_CHAINLOOP)
+		else if (fw->ans.outcome != DNS_OUT_ANSWER &&
+		    fw->ans.outcome != DNS_OUT_NODATA &&
+		    fw->ans.outcome != DNS_OUT_NXDOMAIN)
 			perm = true;
 	}
 	if (pass) {

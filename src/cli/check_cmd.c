@@ -225,21 +225,9 @@ check_name_done(const struct dns_answer *ans, void *arg)
 static json_t *
 check_json_lookup(const struct dns_answer *ans)
 {
-	json_t *addrs = json_array();
-
-	for (size_t i = 0; i < ans->nrr; i++) {
-		char s[INET6_ADDRSTRLEN];
-
-		if (ans->rr[i].type == DNS_T_A)
-			inet_ntop(AF_INET, &ans->rr[i].u.a, s, sizeof(s));
-		else if (ans->rr[i].type == DNS_T_AAAA)
-			inet_ntop(AF_INET6, &ans->rr[i].u.aaaa, s, sizeof(s));
-		else
-			continue;
-		json_array_append_new(addrs, json_string(s));
-	}
 	return json_pack("{s:s, s:s, s:o}", "name", ans->qname, "outcome",
-	    dns_outcome_name(ans->outcome), "addresses", addrs);
+	    dns_outcome_name(ans->outcome), "addresses",
+	    report_json_addresses(ans));
 }
 
 /* Fold one status into the run's exit status. */

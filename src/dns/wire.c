@@ -838,3 +838,35 @@ dns_query_encode(const char *name, uint16_t qtype, uint16_t id,
 	}
 	return o;
 }
+
+bool
+dns_rr_address(const struct dns_rr *rr, char *out, size_t outlen)
+{
+	if (rr->type == DNS_T_A)
+		return inet_ntop(AF_INET, &rr->u.a, out, (socklen_t)outlen) != NULL;
+	if (rr->type == DNS_T_AAAA)
+		return inet_ntop(AF_INET6, &rr->u.aaaa, out,
+		    (socklen_t)outlen) != NULL;
+	return false;
+}
+
+void
+dns_answer_address_list(const struct dns_answer *ans, char *out,
+    size_t outlen)
+{
+	size_t off = 0;
+
+	if (outlen == 0)
+		return;
+	out[0] = '\0';
+	for (size_t i = 0; i < ans->nrr && off < outlen; i++) {
+		char a[INET6_ADDRSTRLEN];
+
+		if (!dns_rr_address(&ans->rr[i], a, sizeof(a)))
+			continue;
+		off += (size_t)snprintf(out + off, outlen - off, "%s%s",
+		    off ? ", " : "", a);
+	}
+	if (off >= outlen && outlen > 4)
+		strcpy(out + outlen - 4, "...");
+}

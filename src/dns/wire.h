@@ -187,6 +187,15 @@ struct dns_answer {
 void dns_answer_from_msg(const struct dns_msg *msg, const char *qname,
     uint16_t qtype, struct dns_answer *ans);
 
+/* The address of an A or AAAA record as text into out (at least
+ * INET6_ADDRSTRLEN bytes). Returns false for other types. */
+bool dns_rr_address(const struct dns_rr *rr, char *out, size_t outlen);
+
+/* The answer's addresses joined by ", " into out, truncated with "..."
+ * when they do not fit; "" when there are none. */
+void dns_answer_address_list(const struct dns_answer *ans, char *out,
+    size_t outlen);
+
 /* Set *ans to an empty answer with the given outcome (for timeouts and
  * local failures); owns nothing yet, and rcode is -1 (no response).
  * qname is copied. */

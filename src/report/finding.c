@@ -39,11 +39,8 @@ finding_add(struct finding_list *fl, const char *code, enum finding_status st,
 	f->code = xstrdup(code);
 	f->status = st;
 	va_start(ap, title_fmt);
-	if (vasprintf(&f->title, title_fmt, ap) < 0)
-		f->title = NULL;
+	f->title = xvasprintf(title_fmt, ap);
 	va_end(ap);
-	if (f->title == NULL)
-		f->title = xstrdup(code);
 	f->explanation = xstrdup("");
 	if (fl->n == fl->cap) {
 		fl->cap = fl->cap ? fl->cap * 2 : 8;
@@ -57,16 +54,11 @@ void
 finding_explain(struct finding *f, const char *fmt, ...)
 {
 	va_list ap;
-	char *p;
 
-	va_start(ap, fmt);
-	if (vasprintf(&p, fmt, ap) < 0)
-		p = NULL;
-	va_end(ap);
-	if (p == NULL)
-		return;
 	free(f->explanation);
-	f->explanation = p;
+	va_start(ap, fmt);
+	f->explanation = xvasprintf(fmt, ap);
+	va_end(ap);
 }
 
 void

@@ -56,21 +56,16 @@ report_json_findings(const struct finding_list *fl)
 	return a;
 }
 
-static json_t *
-json_addresses(const struct dns_answer *ans)
+json_t *
+report_json_addresses(const struct dns_answer *ans)
 {
 	json_t *a = json_array();
 
 	for (size_t i = 0; i < ans->nrr; i++) {
 		char s[INET6_ADDRSTRLEN];
 
-		if (ans->rr[i].type == DNS_T_A)
-			inet_ntop(AF_INET, &ans->rr[i].u.a, s, sizeof(s));
-		else if (ans->rr[i].type == DNS_T_AAAA)
-			inet_ntop(AF_INET6, &ans->rr[i].u.aaaa, s, sizeof(s));
-		else
-			continue;
-		json_array_append_new(a, json_string(s));
+		if (dns_rr_address(&ans->rr[i], s, sizeof(s)))
+			json_array_append_new(a, json_string(s));
 	}
 	return a;
 }
@@ -114,7 +109,7 @@ json_forward(const struct identity_forward *fw)
 	if (!fw->done)
 		return json_null();
 	o = json_lookup(&fw->ans);
-	json_object_set_new(o, "addresses", json_addresses(&fw->ans));
+	json_object_set_new(o, "addresses", report_json_addresses(&fw->ans));
 	json_object_set_new(o, "confirms", json_boolean(fw->confirms));
 	return o;
 }

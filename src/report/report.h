@@ -37,5 +37,7 @@ json_t *report_json_address(const struct identity_facts *f,
     const struct identity_verdict *v);
 json_t *report_json_finding(const struct finding *fd);
 json_t *report_json_findings(const struct finding_list *fl);
+/* The A/AAAA addresses of an answer, as an array of strings. */
+json_t *report_json_addresses(const struct dns_answer *ans);
 
 #endif

@@ -114,17 +114,11 @@ text_addrs(FILE *out, const struct identity_forward *fw, int af)
 		    dns_outcome_name(a->outcome));
 		return;
 	}
-	fputs(af == AF_INET6 ? "AAAA " : "A ", out);
-	for (size_t i = 0; i < a->nrr; i++) {
-		char s[INET6_ADDRSTRLEN] = "";
+	{
+		char list[512];
 
-		if (a->rr[i].type == DNS_T_A)
-			inet_ntop(AF_INET, &a->rr[i].u.a, s, sizeof(s));
-		else if (a->rr[i].type == DNS_T_AAAA)
-			inet_ntop(AF_INET6, &a->rr[i].u.aaaa, s, sizeof(s));
-		else
-			continue;
-		fprintf(out, "%s%s", i ? ", " : "", s);
+		dns_answer_address_list(a, list, sizeof(list));
+		fprintf(out, "%s %s", af == AF_INET6 ? "AAAA" : "A", list);
 	}
 }
 

@@ -58,14 +58,23 @@ xstrndup(const char *s, size_t n)
 }
 
 char *
+xvasprintf(const char *fmt, va_list ap)
+{
+	char *p;
+
+	if (vasprintf(&p, fmt, ap) < 0)
+		util_oom();
+	return p;
+}
+
+char *
 xasprintf(const char *fmt, ...)
 {
 	va_list ap;
 	char *p;
 
 	va_start(ap, fmt);
-	if (vasprintf(&p, fmt, ap) < 0)
-		util_oom();
+	p = xvasprintf(fmt, ap);
 	va_end(ap);
 	return p;
 }
@@ -84,14 +93,14 @@ void
 strvec_pushf(struct strvec *sv, const char *fmt, ...)
 {
 	va_list ap;
-	char *p;
 
+	if (sv->n == sv->cap) {
+		sv->cap = sv->cap ? sv->cap * 2 : 4;
+		sv->v = xreallocarray(sv->v, sv->cap, sizeof(*sv->v));
+	}
 	va_start(ap, fmt);
-	if (vasprintf(&p, fmt, ap) < 0)
-		util_oom();
+	sv->v[sv->n++] = xvasprintf(fmt, ap);
 	va_end(ap);
-	strvec_push(sv, p);
-	free(p);
 }
 
 bool

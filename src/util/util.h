@@ -20,6 +20,8 @@ void *xreallocarray(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap)
+    __attribute__((format(printf, 1, 0)));
 
 /* A growable vector of owned, NUL-terminated strings. Zero-initialise it;
  * strvec_clear() frees the strings and the array and leaves it empty. */
