@@ -156,19 +156,20 @@ fix_ptr(struct finding *fd, const struct advice_ctx *c, const char *name)
 	const struct provider *p = c->v->generic.provider ?
 	    c->v->generic.provider : c->v->zone_provider;
 
+	const struct dns_soa *soa = c->v->rzone_soa;
+
 	strvec_pushf(&fd->remediation, "Have the PTR record %s set to %s "
 	    "(only one PTR for the address). The reverse zone%s%s belongs "
 	    "to whoever holds the address block, not to your domain's DNS "
-	    "host.", f->revname, name, f->ptr.has_soa ? " " : "",
-	    f->ptr.has_soa ? f->ptr.soa_zone : "");
+	    "host.", f->revname, name, c->v->rzone_name ? " " : "",
+	    c->v->rzone_name ? c->v->rzone_name : "");
 	if (p != NULL)
 		strvec_pushf(&fd->remediation, "%s: %s", p->name, p->set_ptr);
-	else if (f->ptr.has_soa)
+	else if (soa != NULL)
 		strvec_pushf(&fd->remediation, "Ask the operator of the "
 		    "reverse zone (SOA contact %s, primary server %s) to set "
 		    "it; usually that is the hosting provider or ISP that "
-		    "assigned the address.", f->ptr.soa.rname,
-		    f->ptr.soa.mname);
+		    "assigned the address.", soa->rname, soa->mname);
 	else
 		strvec_push(&fd->remediation, "Ask the provider that assigned "
 		    "the address (your hosting provider, cloud or ISP) to set "

@@ -74,6 +74,7 @@ identity_facts_clear(struct identity_facts *f)
 	smtp_probe_result_clear(&f->smtp);
 	dns_answer_clear(&f->banner_fwd.ans);
 	dns_answer_clear(&f->ehlo_fwd.ans);
+	dns_answer_clear(&f->rzone);
 }
 
 static void
@@ -115,6 +116,16 @@ identity_fwd_start(struct identity_run *run, struct identity_forward *fw,
 }
 
 static void
+identity_rzone_done(const struct dns_answer *ans, void *arg)
+{
+	struct identity_run *run = arg;
+
+	dns_answer_copy(&run->f.rzone, ans);
+	run->f.rzone_done = true;
+	identity_maybe_done(run);
+}
+
+static void
 identity_ptr_done(const struct dns_answer *ans, void *arg)
 {
 	struct identity_run *run = arg;
@@ -135,6 +146,11 @@ identity_ptr_done(const struct dns_answer *ans, void *arg)
 		return;
 	}
 	if (ans->outcome == DNS_OUT_ANSWER) {
+		/* The zone that holds the PTR: at the end of any RFC 2317
+		 * CNAME, which is where the record is changed. */
+		run->pending++;
+		dns_resolver_query(run->res, dns_answer_final_name(ans),
+		    DNS_T_SOA, identity_rzone_done, run);
 		for (size_t i = 0; i < ans->nrr; i++) {
 			if (ans->rr[i].type != DNS_T_PTR)
 				continue;

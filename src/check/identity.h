@@ -57,6 +57,10 @@ struct identity_facts {
 	size_t			 nfwd;
 	struct identity_forward	 fwd[IDENTITY_PTR_MAX];
 	bool			 ptr_names_truncated;
+	/* When a PTR exists: the SOA query for the reverse name, whose
+	 * answer names the reverse zone and who runs it. */
+	bool			 rzone_done;
+	struct dns_answer	 rzone;
 
 	/* SMTP. */
 	bool			 smtp_skipped;
@@ -76,6 +80,10 @@ struct identity_verdict {
 	bool			 aligned;
 	struct generic_match	 generic;	/* of the first PTR name */
 	const struct provider	*zone_provider;	/* from the reverse SOA */
+	/* The reverse zone, from the negative PTR answer or the SOA query;
+	 * NULL when unknown. Borrowed from the facts. */
+	const char		*rzone_name;
+	const struct dns_soa	*rzone_soa;
 	struct finding_list	 findings;
 };
 

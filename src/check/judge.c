@@ -487,9 +487,22 @@ identity_judge(const struct identity_facts *f, struct identity_verdict *v)
 	ctx.v = v;
 	ctx.ptrname = f->nfwd > 0 ? f->fwd[0].name : NULL;
 	ctx.mta = s->mta;
-	if (f->ptr.has_soa)
-		v->zone_provider = provider_by_soa(f->ptr.soa.mname,
-		    f->ptr.soa.rname);
+	/* The reverse zone: a negative answer carries its SOA; with a PTR,
+	 * the SOA query for the reverse name tells. */
+	if (f->ptr.has_soa) {
+		v->rzone_name = f->ptr.soa_zone;
+		v->rzone_soa = &f->ptr.soa;
+	} else if (f->rzone_done && f->rzone.has_soa) {
+		v->rzone_name = f->rzone.soa_zone;
+		v->rzone_soa = &f->rzone.soa;
+	} else if (f->rzone_done && f->rzone.nrr > 0 &&
+	    f->rzone.rr[0].type == DNS_T_SOA) {
+		v->rzone_name = f->rzone.rr[0].name;
+		v->rzone_soa = &f->rzone.rr[0].u.soa;
+	}
+	if (v->rzone_soa != NULL)
+		v->zone_provider = provider_by_soa(v->rzone_soa->mname,
+		    v->rzone_soa->rname);
 	/* The name everything should converge on: the PTR name when it
 	 * forward-confirms, else what the server calls itself. */
 	ctx.want_name = ctx.ptrname;

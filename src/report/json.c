@@ -212,6 +212,9 @@ report_json_address(const struct identity_facts *f,
 		    json_string(v->generic.provider->id) : json_null()));
 	else
 		json_object_set_new(o, "generic", json_null());
+	json_object_set_new(o, "reverse_zone", v->rzone_soa ?
+	    json_pack("{s:s, s:s, s:s}", "name", v->rzone_name, "mname",
+	    v->rzone_soa->mname, "rname", v->rzone_soa->rname) : json_null());
 	json_object_set_new(o, "reverse_zone_provider", v->zone_provider ?
 	    json_string(v->zone_provider->id) : json_null());
 	json_object_set_new(o, "smtp", f->smtp_skipped ? json_null() :

@@ -92,6 +92,7 @@ expect aligned '$a.mta == "postfix"' "MTA detected as Postfix"
 expect aligned "$(has identity.aligned pass)"
 expect aligned "$(has ehlo.forward_match pass)"
 expect aligned '.schema == "mxdiag.check/1"' "schema version"
+expect aligned '$a.reverse_zone.name == "127.in-addr.arpa" and $a.reverse_zone.mname == "ns1.example.test"' "reverse zone named from an SOA query"
 expect aligned '$a.smtp.ehlo_sent == "checker.example.test"' "EHLO name sent"
 
 # --- the demo's misaligned server: banner says mail.example.test, PTR host3
@@ -132,6 +133,7 @@ run ptr_cname 0 --no-smtp 192.0.2.10
 expect ptr_cname '$a.ptr == ["classless.example.test"] and $a.iprev == "pass"' "PTR found through the CNAME"
 expect ptr_cname "$(has ptr.cname info)"
 expect ptr_cname '$a.ptr_lookup.cname_chain == ["10.0/25.2.0.192.in-addr.arpa"]' "CNAME chain reported"
+expect ptr_cname '$a.reverse_zone.name == "0/25.2.0.192.in-addr.arpa"' "the delegated classless zone holds the PTR"
 
 # --- IPv6 (DNS only)
 run ipv6 0 --no-smtp 2001:db8::25
@@ -149,7 +151,7 @@ run generic_aws 1 --no-smtp 192.0.2.30
 expect generic_aws '$a.iprev == "pass" and $a.generic.kind == "cloud_default" and $a.generic.provider == "aws"' "AWS default PTR is generic"
 expect generic_aws "$(has ptr.generic warning)"
 run generic_hetzner 1 --no-smtp 198.51.100.8
-expect generic_hetzner '$a.generic.provider == "hetzner"' "Hetzner default PTR recognised"
+expect generic_hetzner '$a.generic.provider == "hetzner" and $a.reverse_zone_provider == "hetzner"' "Hetzner recognised by name and by the reverse zone's SOA"
 run provider_zone 1 --no-smtp 198.51.100.7
 expect provider_zone "$(has rdns.zone_owner info)"
 expect provider_zone '$a.reverse_zone_provider == "hetzner"' "reverse zone's SOA names Hetzner"

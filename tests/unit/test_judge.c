@@ -334,6 +334,39 @@ test_fcrdns_fail(void **state)
 	identity_facts_clear(&f);
 }
 
+/* With a PTR, the SOA query names the reverse zone's operator, and the
+ * remediation sends the user there. */
+static void
+test_reverse_zone_from_soa_query(void **state)
+{
+	struct identity_facts f;
+	struct identity_verdict v;
+
+	facts_init(&f, "198.51.100.9");
+	ans_ptr(&f.ptr, f.revname, DNS_OUT_ANSWER, "old-name.example.com");
+	fwd_set(&f, &f.fwd[f.nfwd++], "old-name.example.com", DNS_OUT_NXDOMAIN,
+	    NULL);
+	dns_answer_init(&f.rzone, f.revname, DNS_T_SOA, DNS_OUT_NODATA);
+	ans_soa(&f.rzone, "100.51.198.in-addr.arpa", "ns1.your-server.de",
+	    "dns.hetzner.com");
+	f.rzone_done = true;
+	f.smtp_skipped = true;
+	identity_judge(&f, &v);
+	assert_non_null(v.rzone_name);
+	assert_string_equal(v.rzone_name, "100.51.198.in-addr.arpa");
+	assert_string_equal(v.zone_provider->id, "hetzner");
+	assert_int_equal(status_of(&v, "iprev.fail"), FINDING_FAIL);
+	assert_true(remediation_mentions(&v, "iprev.fail",
+	    "100.51.198.in-addr.arpa"));
+	assert_true(remediation_mentions(&v, "iprev.fail", "Hetzner"));
+	/* A forward NXDOMAIN: the fix is to publish the A record. */
+	assert_true(remediation_mentions(&v, "iprev.fail",
+	    "A old-name.example.com -> 198.51.100.9"));
+	assert_worded(&v);
+	identity_verdict_clear(&v);
+	identity_facts_clear(&f);
+}
+
 static void
 test_temperror_stays(void **state)
 {
@@ -509,6 +542,7 @@ main(void)
 		cmocka_unit_test(test_no_ptr_undelegated),
 		cmocka_unit_test(test_no_ptr_provider_zone),
 		cmocka_unit_test(test_fcrdns_fail),
+		cmocka_unit_test(test_reverse_zone_from_soa_query),
 		cmocka_unit_test(test_temperror_stays),
 		cmocka_unit_test(test_multiple_ptr),
 		cmocka_unit_test(test_banner_without_hostname),
