@@ -21,6 +21,9 @@
 
 #define CHECK_ADDRS_PER_NAME	16	/* addresses checked per hostname */
 #define CHECK_TARGETS_MAX	1024
+/* Addresses checked at once: each holds a socket and a few queries, and
+ * a long target list must not run out of descriptors. */
+#define CHECK_RUNNING_MAX	64
 
 enum check_format { FORMAT_TEXT, FORMAT_JSON };
 
@@ -54,17 +57,25 @@ struct check_target {
 	struct check_addr	 addrs[CHECK_ADDRS_PER_NAME];
 };
 
+struct check_slot {
+	struct check_slot	*next;
+	struct check_target	*ct;
+	size_t			 idx;
+	int			 af;
+	union {
+		struct in_addr	 v4;
+		struct in6_addr	 v6;
+	} addr;
+};
+
 struct check_ctx {
 	struct event_base	*base;
 	dns_resolver		*res;
 	struct check_opts	*opts;
 	size_t			 ntargets;
 	struct check_target	*targets;
-};
-
-struct check_slot {
-	struct check_target	*ct;
-	size_t			 idx;
+	size_t			 running;
+	struct check_slot	*head, *tail;	/* waiting to start */
 };
 
 void
@@ -108,6 +119,8 @@ check_default_ehlo(char *out, size_t outlen)
 		snprintf(out, outlen, "mxdiag.invalid");
 }
 
+static void check_pump(struct check_ctx *ctx);
+
 static void
 check_addr_done(struct identity_facts *f, void *arg)
 {
@@ -131,6 +144,25 @@ check_addr_done(struct identity_facts *f, void *arg)
 	}
 	identity_verdict_clear(&v);
 	free(slot);
+	ct->ctx->running--;
+	check_pump(ct->ctx);
+}
+
+/* Start queued addresses while fewer than CHECK_RUNNING_MAX run. */
+static void
+check_pump(struct check_ctx *ctx)
+{
+	while (ctx->head != NULL && ctx->running < CHECK_RUNNING_MAX) {
+		struct check_slot *slot = ctx->head;
+
+		ctx->head = slot->next;
+		if (ctx->head == NULL)
+			ctx->tail = NULL;
+		ctx->running++;
+		identity_start(ctx->base, ctx->res, &ctx->opts->id,
+		    slot->ct->spec, slot->af, &slot->addr, slot->ct->t.port,
+		    check_addr_done, slot);
+	}
 }
 
 static void
@@ -144,8 +176,15 @@ check_start_addr(struct check_target *ct, int af, const void *addr)
 	slot = xcalloc(1, sizeof(*slot));
 	slot->ct = ct;
 	slot->idx = ct->naddrs++;
-	identity_start(ctx->base, ctx->res, &ctx->opts->id, ct->spec, af, addr,
-	    ct->t.port, check_addr_done, slot);
+	slot->af = af;
+	memcpy(&slot->addr, addr, af == AF_INET ? sizeof(struct in_addr) :
+	    sizeof(struct in6_addr));
+	if (ctx->tail)
+		ctx->tail->next = slot;
+	else
+		ctx->head = slot;
+	ctx->tail = slot;
+	check_pump(ctx);
 }
 
 /* Target-level finding for a hostname that gave no address. */

@@ -168,6 +168,11 @@ expect servfail '.summary.temporary_failures == true and .summary.problems == fa
 rc=$?
 [ "$rc" = 2 ] && ok "dns_down: exit status 2" || not_ok "dns_down: exit status" "want 2, got $rc"
 expect dns_down "$(has ptr.temperror temperror)"
+# Several resolvers: a dead one first, the real one second.
+"$MXDIAG" check --format json --resolver 127.0.0.1:5399 --resolver 127.0.0.1:5353 --timeout 3 --no-smtp 127.0.0.2 > "$OUT/failover.json" 2>/dev/null
+rc=$?
+[ "$rc" = 0 ] && ok "failover: exit status 0" || not_ok "failover: exit status" "want 0, got $rc"
+expect failover '$a.iprev == "pass"' "a dead first resolver is skipped"
 # A DNS server that reads queries and never answers (no real server can be
 # made to do this on purpose, so a silent UDP listener stands in).
 nc -u -l 127.0.0.1 5398 > /dev/null 2>&1 &
@@ -229,6 +234,10 @@ fi
 run hostname 1 multi.example.test:2525
 expect hostname '(.targets[0].addresses | length) == 2 and .targets[0].kind == "hostname"' "both A records checked"
 expect hostname '[.targets[0].addresses[].address] | sort == ["127.0.0.2", "127.0.0.3"]' "the two addresses"
+run only_v6 1 -6 multi.example.test:2525
+expect only_v6 '.targets[0].findings[0].code == "target.no_address" and (.targets[0].addresses | length) == 0' "-6: a name without AAAA has no address to check"
+run v6_name 0 -6 --no-smtp v6.example.test
+expect v6_name '.targets[0].addresses[0].address == "2001:db8::25" and .targets[0].addresses[0].iprev == "pass"' "-6: the AAAA address is checked"
 run nxname 1 nosuchhost.example.test
 expect nxname '.targets[0].findings[0].code == "target.nxdomain"' "unknown hostname reported"
 run several 1 --no-smtp 127.0.0.2 127.0.0.4 192.0.2.10
