@@ -9,6 +9,7 @@
  * TTLs, the CNAME chain, the AD bit, and the negative answer's SOA.
  */
 #include "dns/resolver.h"
+#include "dns/lookup.h"
 
 #include <arpa/inet.h>
 #include <ares.h>
@@ -448,4 +449,18 @@ dns_resolver_free(dns_resolver *r)
 	if (r->pump)
 		event_free(r->pump);
 	free(r);
+}
+
+static void
+dns_lookup_resolver_query(struct dns_lookup *lk, const char *name,
+    uint16_t qtype, dns_callback *cb, void *arg)
+{
+	dns_resolver_query(lk->impl, name, qtype, cb, arg);
+}
+
+void
+dns_lookup_from_resolver(struct dns_lookup *lk, dns_resolver *r)
+{
+	lk->query = dns_lookup_resolver_query;
+	lk->impl = r;
 }

@@ -194,6 +194,9 @@ rd_txt(struct wire_rd *r, struct dns_rr *rr)
 		memcpy(rr->u.txt.data + rr->u.txt.len, r->buf + r->off, keep);
 		rr->u.txt.len += keep;
 		r->off += n;
+		if (rr->u.txt.nstrings < DNS_TXT_BOUNDS)
+			rr->u.txt.bounds[rr->u.txt.nstrings] =
+			    (uint16_t)rr->u.txt.len;
 		rr->u.txt.nstrings++;
 	}
 	return DNS_WIRE_OK;

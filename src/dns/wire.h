@@ -35,6 +35,7 @@
 #define DNS_PTR_JUMPS	64	/* compression pointers followed per name */
 #define DNS_CHAIN_MAX	16	/* CNAMEs followed within one answer */
 #define DNS_TXT_MAX	4096	/* TXT rdata bytes kept per record */
+#define DNS_TXT_BOUNDS	32	/* string boundaries kept per TXT record */
 
 enum dns_section {
 	DNS_SEC_ANSWER,
@@ -67,6 +68,10 @@ struct dns_rr {
 			size_t	len;			/* bytes in data */
 			char	data[DNS_TXT_MAX];	/* strings concatenated */
 			uint16_t nstrings;
+			/* End offset in data of each of the first
+			 * DNS_TXT_BOUNDS strings: where the publisher split
+			 * the record (RFC 7208 §3.3 joins without spaces). */
+			uint16_t bounds[DNS_TXT_BOUNDS];
 		} txt;
 	} u;
 };

@@ -507,6 +507,11 @@ check_txt_big(const struct dns_msg *msg)
 	assert_int_equal(msg->rr[0].u.txt.data[255], 'b');
 	/* 4096 = 16 * 255 + 16: the 17th string is cut after 16 bytes. */
 	assert_int_equal(msg->rr[0].u.txt.data[DNS_TXT_MAX - 1], 'a' + 16);
+	/* Boundaries: where each string ended, capped at what was kept. */
+	assert_int_equal(msg->rr[0].u.txt.bounds[0], 255);
+	assert_int_equal(msg->rr[0].u.txt.bounds[15], 16 * 255);
+	assert_int_equal(msg->rr[0].u.txt.bounds[16], DNS_TXT_MAX);
+	assert_int_equal(msg->rr[0].u.txt.bounds[19], DNS_TXT_MAX);
 }
 
 static void

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * DNS answers served from memory through struct dns_lookup, for tests of
+ * checks that chain lookups (SPF, DMARC). Callbacks are queued and run by
+ * memdns_run(), never from inside the query, as the contract requires.
+ * Names compare case-insensitively; a name with records of other types
+ * answers NODATA, an unknown name NXDOMAIN, a CNAME is followed.
+ */
+#ifndef MXDIAG_TESTS_MEMDNS_H
+#define MXDIAG_TESTS_MEMDNS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dns/lookup.h"
+#include "dns/wire.h"
+
+struct memdns;
+
+struct memdns *memdns_new(void);
+void memdns_free(struct memdns *m);
+struct dns_lookup *memdns_lookup(struct memdns *m);
+
+/* Records (name is copied). TXT takes the strings as published. */
+void memdns_add_a(struct memdns *m, const char *name, const char *addr);
+void memdns_add_aaaa(struct memdns *m, const char *name, const char *addr);
+void memdns_add_ptr(struct memdns *m, const char *name, const char *target);
+void memdns_add_cname(struct memdns *m, const char *name, const char *target);
+void memdns_add_mx(struct memdns *m, const char *name, uint16_t pref,
+    const char *exchange);
+void memdns_add_txt(struct memdns *m, const char *name,
+    const char *const *strings, size_t nstrings);
+/* Any record: rr->type and its rdata are taken as given. */
+void memdns_add_rr(struct memdns *m, const char *name,
+    const struct dns_rr *rr);
+/* Every query for (name, qtype) ends with this outcome instead (qtype 0:
+ * every type), e.g. DNS_OUT_TIMEOUT or DNS_OUT_SERVFAIL. */
+void memdns_set_outcome(struct memdns *m, const char *name, uint16_t qtype,
+    enum dns_outcome outcome);
+/* Negative answers under zone carry this SOA. */
+void memdns_add_soa(struct memdns *m, const char *zone, const char *mname,
+    const char *rname);
+
+/* Run queued callbacks (and those they queue) until none is left.
+ * Returns how many ran. */
+size_t memdns_run(struct memdns *m);
+/* Queries asked so far. */
+size_t memdns_queries(const struct memdns *m);
+
+#endif
