@@ -5,7 +5,7 @@
 set -eu
 
 PKGS="build-essential meson ninja-build pkg-config clang libclang-rt-14-dev
-libc-ares-dev libevent-dev libssl-dev libjansson-dev libcmocka-dev
+libc-ares-dev libevent-dev libssl-dev libjansson-dev libcmocka-dev libpsl-dev
 knot knot-dnsutils postfix swaks netcat-openbsd jq valgrind
 python3 python3-jsonschema bsdutils openssl ca-certificates"
 

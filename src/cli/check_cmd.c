@@ -14,6 +14,7 @@
 
 #include "check/identity.h"
 #include "cli/cli.h"
+#include "cli/common.h"
 #include "cli/target.h"
 #include "dns/resolver.h"
 #include "report/report.h"
@@ -25,17 +26,12 @@
  * a long target list must not run out of descriptors. */
 #define CHECK_RUNNING_MAX	64
 
-enum check_format { FORMAT_TEXT, FORMAT_JSON };
-
 struct check_opts {
-	struct dns_config	 dns;
+	struct cli_common	 c;
 	struct identity_options	 id;
 	int			 port;
 	int			 family;	/* AF_UNSPEC, AF_INET, AF_INET6 */
-	enum check_format	 format;
-	struct report_style	 style;
 	char			 ehlo[256];
-	int			 timeout_ms;
 };
 
 struct check_addr {
@@ -135,10 +131,10 @@ check_addr_done(struct identity_facts *f, void *arg)
 	identity_judge(f, &v);
 	ca->worst = finding_list_worst(&v.findings);
 	ca->aligned = v.aligned;
-	if (ct->ctx->opts->format == FORMAT_JSON) {
+	if (ct->ctx->opts->c.format == CLI_FORMAT_JSON) {
 		ca->json = report_json_address(f, &v);
 	} else if ((mem = open_memstream(&buf, &len)) != NULL) {
-		report_text_address(mem, f, &v, &ct->ctx->opts->style);
+		report_text_address(mem, f, &v, &ct->ctx->opts->c.style);
 		fclose(mem);
 		ca->text = buf;
 	}
@@ -295,20 +291,20 @@ check_output(struct check_ctx *ctx)
 	size_t naddr = 0, naligned = 0;
 	json_t *root = NULL, *targets = NULL;
 
-	if (o->format == FORMAT_JSON) {
+	if (o->c.format == CLI_FORMAT_JSON) {
 		json_t *resolvers = json_array();
 
-		for (size_t i = 0; i < o->dns.nservers; i++)
+		for (size_t i = 0; i < o->c.dns.nservers; i++)
 			json_array_append_new(resolvers, json_sprintf("%s%s%s:%d",
-			    strchr(o->dns.servers[i].host, ':') ? "[" : "",
-			    o->dns.servers[i].host,
-			    strchr(o->dns.servers[i].host, ':') ? "]" : "",
-			    o->dns.servers[i].port));
+			    strchr(o->c.dns.servers[i].host, ':') ? "[" : "",
+			    o->c.dns.servers[i].host,
+			    strchr(o->c.dns.servers[i].host, ':') ? "]" : "",
+			    o->c.dns.servers[i].port));
 		targets = json_array();
 		root = json_pack("{s:s, s:s, s:o, s:{s:i, s:i, s:s, s:b, s:s}}",
 		    "schema", REPORT_CHECK_SCHEMA, "version", "0.1.0",
 		    "resolvers", resolvers, "options", "port", o->port,
-		    "timeout_ms", o->timeout_ms, "ehlo", o->ehlo,
+		    "timeout_ms", o->c.timeout_ms, "ehlo", o->ehlo,
 		    "smtp", !o->id.no_smtp, "family",
 		    o->family == AF_INET ? "ipv4" : o->family == AF_INET6 ?
 		    "ipv6" : "any");
@@ -333,11 +329,11 @@ check_output(struct check_ctx *ctx)
 			json_object_set_new(jt, "findings",
 			    report_json_findings(&ct->findings));
 		} else if (ct->findings.n > 0) {
-			printf("%s%s%s\n", o->style.color ? "\033[1m" : "",
-			    ct->spec, o->style.color ? "\033[0m" : "");
+			printf("%s%s%s\n", o->c.style.color ? "\033[1m" : "",
+			    ct->spec, o->c.style.color ? "\033[0m" : "");
 			for (size_t k = 0; k < ct->findings.n; k++)
 				report_text_finding(stdout, ct->findings.v[k],
-				    &o->style);
+				    &o->c.style);
 			putchar('\n');
 		}
 		for (size_t k = 0; k < ct->naddrs; k++) {
@@ -368,9 +364,7 @@ check_output(struct check_ctx *ctx)
 			    (json_int_t)naddr, "aligned", (json_int_t)naligned,
 			    "problems", problems, "temporary_failures",
 			    temporary, "exit_code", rc));
-			json_dumpf(root, stdout, JSON_INDENT(2) |
-			    JSON_PRESERVE_ORDER);
-			putchar('\n');
+			cli_print_json(root);
 			json_decref(root);
 		} else {
 			printf("%zu address%s checked, %zu aligned: %s\n", naddr,
@@ -384,58 +378,26 @@ check_output(struct check_ctx *ctx)
 }
 
 static int
-check_parse_timeout(const char *s, int *ms)
-{
-	char *end;
-	double d = strtod(s, &end);
-
-	if (*s == '\0' || *end != '\0' || !(d > 0.0) || d > 3600.0)
-		return -1;
-	*ms = (int)(d * 1000.0);
-	return *ms > 0 ? 0 : -1;
-}
-
-static int
 check_parse_args(int argc, char **argv, struct check_opts *o, int *first)
 {
 	static const struct option longopts[] = {
-		{ "resolver",	required_argument, NULL, 'r' },
-		{ "timeout",	required_argument, NULL, 't' },
+		CLI_COMMON_LONGOPTS,
 		{ "port",	required_argument, NULL, 'p' },
 		{ "ehlo",	required_argument, NULL, 'e' },
 		{ "no-smtp",	no_argument,	   NULL, 'n' },
-		{ "format",	required_argument, NULL, 'f' },
-		{ "verbose",	no_argument,	   NULL, 'v' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char err[256];
-	int c;
+	int c, handled;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "46vh", longopts, NULL)) != -1) {
+		if ((handled = cli_common_option(&o->c, c, optarg)) != 0) {
+			if (handled < 0)
+				return -1;
+			continue;
+		}
 		switch (c) {
-		case 'r':
-			if (o->dns.nservers == DNS_SERVERS_MAX) {
-				fprintf(stderr, "mxdiag: at most %d resolvers\n",
-				    DNS_SERVERS_MAX);
-				return -1;
-			}
-			if (dns_server_parse(optarg,
-			    &o->dns.servers[o->dns.nservers], err,
-			    sizeof(err)) != 0) {
-				fprintf(stderr, "mxdiag: %s\n", err);
-				return -1;
-			}
-			o->dns.nservers++;
-			break;
-		case 't':
-			if (check_parse_timeout(optarg, &o->timeout_ms) != 0) {
-				fprintf(stderr, "mxdiag: bad --timeout \"%s\" "
-				    "(seconds, > 0, <= 3600)\n", optarg);
-				return -1;
-			}
-			break;
 		case 'p': {
 			char *end;
 			long p = strtol(optarg, &end, 10);
@@ -467,20 +429,6 @@ check_parse_args(int argc, char **argv, struct check_opts *o, int *first)
 		case '6':
 			o->family = o->family == AF_INET ? -1 : AF_INET6;
 			break;
-		case 'f':
-			if (strcmp(optarg, "text") == 0)
-				o->format = FORMAT_TEXT;
-			else if (strcmp(optarg, "json") == 0)
-				o->format = FORMAT_JSON;
-			else {
-				fprintf(stderr, "mxdiag: bad --format \"%s\" "
-				    "(text or json)\n", optarg);
-				return -1;
-			}
-			break;
-		case 'v':
-			o->style.verbose = true;
-			break;
 		case 'h':
 			cmd_check_usage(stdout);
 			exit(EXIT_PASS);
@@ -510,27 +458,25 @@ cmd_check(int argc, char **argv)
 {
 	struct check_opts o;
 	struct check_ctx ctx;
+	struct cli_loop loop;
 	char err[256];
 	int first, rc;
 
 	memset(&o, 0, sizeof(o));
 	memset(&ctx, 0, sizeof(ctx));
+	cli_common_init(&o.c);
 	o.port = 25;
-	o.timeout_ms = 10000;
 	o.family = AF_UNSPEC;
 	check_default_ehlo(o.ehlo, sizeof(o.ehlo));
 	if (check_parse_args(argc, argv, &o, &first) != 0) {
 		cmd_check_usage(stderr);
 		return EXIT_USAGE;
 	}
-	o.style.color = o.format == FORMAT_TEXT && report_want_color(stdout);
-	o.dns.timeout_ms = o.timeout_ms;
-	o.dns.tries = 3;
-	o.dns.max_inflight = 100;
+	cli_common_finish(&o.c);
 	o.id.smtp.ehlo_name = o.ehlo;
-	o.id.smtp.connect_timeout_ms = o.timeout_ms;
-	o.id.smtp.greeting_timeout_ms = o.timeout_ms;
-	o.id.smtp.command_timeout_ms = o.timeout_ms;
+	o.id.smtp.connect_timeout_ms = o.c.timeout_ms;
+	o.id.smtp.greeting_timeout_ms = o.c.timeout_ms;
+	o.id.smtp.command_timeout_ms = o.c.timeout_ms;
 
 	ctx.opts = &o;
 	ctx.ntargets = (size_t)(argc - first);
@@ -556,19 +502,12 @@ cmd_check(int argc, char **argv)
 		}
 	}
 
-	ctx.base = event_base_new();
-	if (ctx.base == NULL) {
-		fprintf(stderr, "mxdiag: cannot create the event loop\n");
+	if ((rc = cli_loop_open(&loop, &o.c)) != 0) {
 		free(ctx.targets);
-		return EXIT_SOFTWARE;
+		return rc;
 	}
-	ctx.res = dns_resolver_new(ctx.base, &o.dns, err, sizeof(err));
-	if (ctx.res == NULL) {
-		fprintf(stderr, "mxdiag: %s\n", err);
-		event_base_free(ctx.base);
-		free(ctx.targets);
-		return EXIT_SOFTWARE;
-	}
+	ctx.base = loop.base;
+	ctx.res = loop.res;
 	for (size_t i = 0; i < ctx.ntargets; i++) {
 		struct check_target *ct = &ctx.targets[i];
 
@@ -590,8 +529,7 @@ cmd_check(int argc, char **argv)
 	event_base_dispatch(ctx.base);
 	rc = check_output(&ctx);
 
-	dns_resolver_free(ctx.res);
-	event_base_free(ctx.base);
+	cli_loop_close(&loop);
 	for (size_t i = 0; i < ctx.ntargets; i++) {
 		struct check_target *ct = &ctx.targets[i];
 

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The options and the loop that every subcommand shares, so that
+ * --resolver, --timeout and --format mean the same everywhere.
+ */
+#include "cli/common.h"
+
+#include <event2/event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+void
+cli_common_init(struct cli_common *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->timeout_ms = 10000;
+	c->format = CLI_FORMAT_TEXT;
+}
+
+static int
+cli_parse_timeout(const char *s, int *ms)
+{
+	char *end;
+	double d = strtod(s, &end);
+
+	if (*s == '\0' || *end != '\0' || !(d > 0.0) || d > 3600.0)
+		return -1;
+	*ms = (int)(d * 1000.0);
+	return *ms > 0 ? 0 : -1;
+}
+
+int
+cli_common_option(struct cli_common *c, int opt, const char *arg)
+{
+	char err[256];
+
+	switch (opt) {
+	case 'r':
+		if (c->dns.nservers == DNS_SERVERS_MAX) {
+			fprintf(stderr, "mxdiag: at most %d resolvers\n",
+			    DNS_SERVERS_MAX);
+			return -1;
+		}
+		if (dns_server_parse(arg, &c->dns.servers[c->dns.nservers],
+		    err, sizeof(err)) != 0) {
+			fprintf(stderr, "mxdiag: %s\n", err);
+			return -1;
+		}
+		c->dns.nservers++;
+		return 1;
+	case 't':
+		if (cli_parse_timeout(arg, &c->timeout_ms) != 0) {
+			fprintf(stderr, "mxdiag: bad --timeout \"%s\" (seconds, "
+			    "> 0, <= 3600)\n", arg);
+			return -1;
+		}
+		return 1;
+	case 'f':
+		if (strcmp(arg, "text") == 0)
+			c->format = CLI_FORMAT_TEXT;
+		else if (strcmp(arg, "json") == 0)
+			c->format = CLI_FORMAT_JSON;
+		else {
+			fprintf(stderr, "mxdiag: bad --format \"%s\" (text or "
+			    "json)\n", arg);
+			return -1;
+		}
+		return 1;
+	case 'v':
+		c->style.verbose = true;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+void
+cli_common_finish(struct cli_common *c)
+{
+	c->style.color = c->format == CLI_FORMAT_TEXT &&
+	    report_want_color(stdout);
+	c->dns.timeout_ms = c->timeout_ms;
+	c->dns.tries = 3;
+	c->dns.max_inflight = 100;
+}
+
+void
+cli_common_usage(FILE *out)
+{
+	fputs("  --resolver IP[:PORT]  DNS server to ask (repeatable; [IPv6]:PORT);\n"
+	    "                        default: the system's resolvers\n"
+	    "  --timeout SECONDS     budget for each DNS query (all retries) and\n"
+	    "                        each network phase (default 10)\n"
+	    "  --format text|json    output format (default text)\n"
+	    "  -v, --verbose         details of passing findings too\n", out);
+}
+
+int
+cli_loop_open(struct cli_loop *l, const struct cli_common *c)
+{
+	char err[256];
+
+	memset(l, 0, sizeof(*l));
+	l->base = event_base_new();
+	if (l->base == NULL) {
+		fprintf(stderr, "mxdiag: cannot create the event loop\n");
+		return EXIT_SOFTWARE;
+	}
+	l->res = dns_resolver_new(l->base, &c->dns, err, sizeof(err));
+	if (l->res == NULL) {
+		fprintf(stderr, "mxdiag: %s\n", err);
+		event_base_free(l->base);
+		l->base = NULL;
+		return EXIT_SOFTWARE;
+	}
+	dns_lookup_from_resolver(&l->lookup, l->res);
+	return 0;
+}
+
+void
+cli_loop_close(struct cli_loop *l)
+{
+	dns_resolver_free(l->res);
+	if (l->base)
+		event_base_free(l->base);
+	memset(l, 0, sizeof(*l));
+}
+
+void
+cli_print_json(json_t *doc)
+{
+	json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	putchar('\n');
+}
