@@ -16,5 +16,6 @@
 
 int cmd_check(int argc, char **argv);
 void cmd_check_usage(FILE *out);
+/* subcommand entry points: add yours above this line */
 
 #endif

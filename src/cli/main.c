@@ -12,17 +12,25 @@
 #define MXDIAG_VERSION "0.1.0"
 #endif
 
+static const struct {
+	const char	*name;
+	int		(*run)(int, char **);
+	const char	*help;
+} commands[] = {
+	{ "check", cmd_check, "PTR, forward-confirmed reverse DNS, SMTP banner "
+	    "and EHLO alignment of mail servers" },
+	/* subcommands: add yours above this line */
+};
+
 static void
 usage(FILE *out)
 {
-	fputs("usage: mxdiag COMMAND [OPTIONS] ...\n"
+	fputs("usage: mxdiag COMMAND [OPTIONS] ...\n\nCommands:\n", out);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].help);
+	fputs("  version   print the version\n"
 	    "\n"
-	    "Commands:\n"
-	    "  check TARGET...   PTR, forward-confirmed reverse DNS, SMTP banner\n"
-	    "                    and EHLO alignment of mail servers\n"
-	    "  version           print the version\n"
-	    "\n"
-	    "`mxdiag check --help` lists the options.\n"
+	    "`mxdiag COMMAND --help` lists a command's options.\n"
 	    "\n"
 	    "Exit status: 0 all checks passed, 1 problems found, 2 some checks\n"
 	    "could not be completed (temporary DNS failure, server unreachable),\n"
@@ -38,8 +46,9 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (strcmp(argv[1], "check") == 0)
-		return cmd_check(argc - 1, argv + 1);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
 	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
 		printf("mxdiag %s\n", MXDIAG_VERSION);
 		return EXIT_PASS;
