@@ -133,6 +133,15 @@ fill_template() { # SRC DST [extra sed args]
 knot_start() {
 	mkdir -p "$RUNDIR/knot/db"
 	fill_template "$WORLD_SRC/knot.conf.in" "$RUNDIR/knot/knot.conf"
+	# Zones of later checks: every tests/world/zones/extra/NAME.zone is
+	# served as zone NAME, so a subsystem adds test zones without
+	# touching this configuration.
+	local z
+	for z in "$ZONE_DIR"/extra/*.zone; do
+		[ -e "$z" ] || continue
+		printf '  - domain: %s\n    file: %s\n' \
+			"$(basename "$z" .zone)" "$z" >> "$RUNDIR/knot/knot.conf"
+	done
 	knotd -c "$RUNDIR/knot/knot.conf" </dev/null >"$RUNDIR/knot/knotd.out" 2>&1 9>&- &
 	record_pid knot $! cmdline "$RUNDIR/knot/knot.conf"
 }
