@@ -734,6 +734,135 @@ a_aligned(struct finding *fd, const struct advice_ctx *c)
 	    "all agree.", fwd_rr(c));
 }
 
+static void
+a_tls_starttls_refused(struct finding *fd, const struct advice_ctx *c)
+{
+	finding_explain(fd, "The server advertises STARTTLS and then refuses "
+	    "it, so senders that try TLS fall back to clear text or give "
+	    "up. It usually means the certificate or key cannot be loaded.");
+	strvec_push(&fd->remediation, c->mta == SMTP_MTA_POSTFIX ?
+	    "Postfix: check that smtpd_tls_cert_file and smtpd_tls_key_file "
+	    "name readable files (`postfix check`, the mail log)." :
+	    "Check the MTA's TLS certificate and key settings and its log.");
+	ref(fd, "RFC 3207 §4");
+}
+
+static void
+a_tls_handshake_failed(struct finding *fd, const struct advice_ctx *c)
+{
+	finding_explain(fd, "STARTTLS was accepted but the TLS handshake "
+	    "failed: no protocol version or cipher in common, or a broken "
+	    "certificate setup. Senders then deliver in clear text or not "
+	    "at all (MTA-STS, DANE).");
+	strvec_push(&fd->remediation, "Enable TLS 1.2 and 1.3 with current "
+	    "ciphers and a complete certificate chain; `openssl s_client "
+	    "-starttls smtp -connect HOST:25` shows the failure.");
+	ref(fd, "RFC 3207");
+}
+
+static void
+a_tls_temperror(struct finding *fd, const struct advice_ctx *c)
+{
+	finding_explain(fd, "The TLS part of the session did not finish in "
+	    "time or the connection was lost; nothing is known about the "
+	    "certificate.");
+	strvec_push(&fd->remediation, "Run the check again.");
+}
+
+static void
+a_tls_protocol(struct finding *fd, const struct advice_ctx *c)
+{
+	if (fd->status == FINDING_PASS) {
+		finding_explain(fd, "The protocol version and cipher "
+		    "negotiated with a current client.");
+		return;
+	}
+	finding_explain(fd, "TLS 1.0 and 1.1 are deprecated (RFC 8996); "
+	    "senders that require TLS 1.2 will not deliver over them.");
+	strvec_push(&fd->remediation, c->mta == SMTP_MTA_POSTFIX ?
+	    "Postfix: `smtpd_tls_protocols = >=TLSv1.2` and update OpenSSL." :
+	    "Enable TLS 1.2 and 1.3 in the MTA.");
+	ref(fd, "RFC 8996");
+}
+
+static void
+a_tls_no_certificate(struct finding *fd, const struct advice_ctx *c)
+{
+	finding_explain(fd, "An anonymous TLS session cannot be "
+	    "authenticated at all.");
+	strvec_push(&fd->remediation, "Configure a certificate for the "
+	    "server's name.");
+}
+
+static void
+a_tls_chain(struct finding *fd, const struct advice_ctx *c)
+{
+	if (fd->status == FINDING_PASS) {
+		finding_explain(fd, "The certificate chains to a trusted "
+		    "root.");
+		return;
+	}
+	finding_explain(fd, "The certificate does not chain to a trusted "
+	    "root (self-signed, a missing intermediate, or an unknown CA). "
+	    "Opportunistic senders still encrypt, but senders honouring an "
+	    "MTA-STS policy in enforce mode will not deliver.");
+	strvec_push(&fd->remediation, "Install a certificate from a public "
+	    "CA (ACME/Let's Encrypt works for SMTP) and serve the full chain "
+	    "(the certificate followed by its intermediates).");
+	ref(fd, "RFC 8461 §4.2");
+}
+
+static void
+a_tls_name(struct finding *fd, const struct advice_ctx *c)
+{
+	if (fd->status == FINDING_PASS) {
+		finding_explain(fd, "The certificate names the host it was "
+		    "reached as.");
+		return;
+	}
+	finding_explain(fd, "The certificate does not name the MX host, so "
+	    "senders that check it (MTA-STS, DANE-less verification) reject "
+	    "the connection.");
+	strvec_push(&fd->remediation, "Get a certificate whose "
+	    "subjectAltName includes the host name exactly as the MX record "
+	    "names it.");
+	ref(fd, "RFC 8461 §4.2");
+	ref(fd, "RFC 6125");
+}
+
+static void
+a_tls_expiry(struct finding *fd, const struct advice_ctx *c)
+{
+	if (fd->status == FINDING_PASS) {
+		finding_explain(fd, "The certificate is within its validity "
+		    "period.");
+		return;
+	}
+	finding_explain(fd, "An expired (or soon expiring) certificate "
+	    "fails verification: MTA-STS senders stop delivering when it "
+	    "expires.");
+	strvec_push(&fd->remediation, "Renew the certificate and automate "
+	    "renewal (ACME), then reload the MTA.");
+}
+
+static void
+a_tls_ehlo_failed(struct finding *fd, const struct advice_ctx *c)
+{
+	finding_explain(fd, "After TLS the client must send EHLO again "
+	    "(RFC 3207 §4.2); this server did not accept it.");
+	strvec_push(&fd->remediation, "Check the MTA's log for the session.");
+	ref(fd, "RFC 3207 §4.2");
+}
+
+static void
+a_tls_starttls_again(struct finding *fd, const struct advice_ctx *c)
+{
+	finding_explain(fd, "Inside TLS, STARTTLS must no longer be offered "
+	    "(RFC 3207 §4.2): a sign of a proxy or a broken implementation.");
+	strvec_push(&fd->remediation, "Check what sits in front of the MTA.");
+	ref(fd, "RFC 3207 §4.2");
+}
+
 struct advice_entry {
 	const char	*code;
 	void		(*fn)(struct finding *, const struct advice_ctx *);
@@ -785,6 +914,16 @@ static const struct advice_entry advice_table[] = {
 	{ "ehlo.forward_mismatch", a_forward_mismatch },
 	{ "ehlo.forward_temperror", a_forward_temperror },
 	{ "identity.aligned", a_aligned },
+	{ "tls.starttls_refused", a_tls_starttls_refused },
+	{ "tls.handshake_failed", a_tls_handshake_failed },
+	{ "tls.temperror", a_tls_temperror },
+	{ "tls.protocol", a_tls_protocol },
+	{ "tls.no_certificate", a_tls_no_certificate },
+	{ "tls.chain", a_tls_chain },
+	{ "tls.name", a_tls_name },
+	{ "tls.expiry", a_tls_expiry },
+	{ "tls.ehlo_failed", a_tls_ehlo_failed },
+	{ "tls.starttls_again", a_tls_starttls_again },
 };
 
 void

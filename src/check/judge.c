@@ -371,6 +371,90 @@ judge_smtp(const struct identity_facts *f, struct identity_verdict *v,
 	}
 }
 
+#define TLS_EXPIRY_WARN_DAYS	14
+
+/* STARTTLS, when the probe was asked to try it (RFC 3207). */
+static void
+judge_tls(const struct identity_facts *f, struct identity_verdict *v,
+    const struct advice_ctx *ctx)
+{
+	const struct smtp_tls_result *t = &f->smtp.tls;
+	struct finding *fd;
+
+	if (!t->attempted)
+		return;
+	if (t->starttls_code != 0 && t->starttls_code != 220) {
+		fd = finding_add(&v->findings, "tls.starttls_refused",
+		    FINDING_FAIL, "STARTTLS is offered but refused (%d)",
+		    t->starttls_code);
+		strvec_pushf(&fd->evidence, "detail: %s", t->error);
+		advice_apply(fd, ctx);
+		return;
+	}
+	if (!t->handshake_ok) {
+		bool temp = t->starttls_code == 0 || strstr(t->error,
+		    "no answer") != NULL;
+
+		fd = finding_add(&v->findings, temp ? "tls.temperror" :
+		    "tls.handshake_failed", temp ? FINDING_TEMPERROR :
+		    FINDING_FAIL, temp ? "STARTTLS could not be completed" :
+		    "The TLS handshake failed");
+		strvec_pushf(&fd->evidence, "detail: %s", t->error);
+		advice_apply(fd, ctx);
+		return;
+	}
+	fd = finding_add(&v->findings, "tls.protocol",
+	    (strcmp(t->protocol, "TLSv1") == 0 ||
+	    strcmp(t->protocol, "TLSv1.1") == 0) ? FINDING_WARNING :
+	    FINDING_PASS, "%s, %s (%d bits)", t->protocol, t->cipher,
+	    t->cipher_bits);
+	advice_apply(fd, ctx);
+	if (!t->has_cert) {
+		fd = finding_add(&v->findings, "tls.no_certificate",
+		    FINDING_FAIL, "The server sent no certificate");
+		advice_apply(fd, ctx);
+		return;
+	}
+	fd = finding_add(&v->findings, "tls.chain",
+	    t->chain_ok ? FINDING_PASS : FINDING_WARNING, t->chain_ok ?
+	    "Certificate chain verified" : "Certificate not trusted: %s",
+	    t->verify_error);
+	strvec_pushf(&fd->evidence, "subject: %s", t->subject);
+	strvec_pushf(&fd->evidence, "issuer: %s", t->issuer);
+	advice_apply(fd, ctx);
+	if (t->verified_name[0] != '\0') {
+		fd = finding_add(&v->findings, "tls.name",
+		    t->name_ok ? FINDING_PASS : FINDING_WARNING, t->name_ok ?
+		    "Certificate matches %s" :
+		    "Certificate does not match %s", t->verified_name);
+		for (size_t i = 0; i < t->names.n; i++)
+			strvec_pushf(&fd->evidence, "subjectAltName: %s",
+			    t->names.v[i]);
+		strvec_pushf(&fd->evidence, "subject: %s", t->subject);
+		advice_apply(fd, ctx);
+	}
+	if (t->days_left < 0 || t->not_yet_valid)
+		fd = finding_add(&v->findings, "tls.expiry", FINDING_FAIL,
+		    t->not_yet_valid ? "Certificate not valid yet" :
+		    "Certificate expired %ld days ago", -t->days_left);
+	else
+		fd = finding_add(&v->findings, "tls.expiry",
+		    t->days_left < TLS_EXPIRY_WARN_DAYS ? FINDING_WARNING :
+		    FINDING_PASS, "Certificate valid for %ld more days",
+		    t->days_left);
+	advice_apply(fd, ctx);
+	if (!t->has_ehlo) {
+		fd = finding_add(&v->findings, "tls.ehlo_failed",
+		    FINDING_WARNING, "EHLO inside TLS failed");
+		strvec_pushf(&fd->evidence, "detail: %s", t->error);
+		advice_apply(fd, ctx);
+	} else if (t->caps.starttls) {
+		fd = finding_add(&v->findings, "tls.starttls_again",
+		    FINDING_WARNING, "STARTTLS still offered inside TLS");
+		advice_apply(fd, ctx);
+	}
+}
+
 /* Does name equal one of the PTR names? */
 static bool
 judge_name_in_ptr(const struct identity_facts *f, const char *name)
@@ -520,6 +604,7 @@ identity_judge(const struct identity_facts *f, struct identity_verdict *v)
 	judge_iprev(f, v, &ctx);
 	aligned = v->iprev == IPREV_PASS;
 	judge_smtp(f, v, &ctx);
+	judge_tls(f, v, &ctx);
 	if (f->smtp_skipped) {
 		/* DNS-only: alignment is the DNS side's. */
 	} else if (s->has_greeting) {

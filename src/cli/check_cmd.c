@@ -32,6 +32,9 @@ struct check_opts {
 	int			 port;
 	int			 family;	/* AF_UNSPEC, AF_INET, AF_INET6 */
 	char			 ehlo[256];
+	bool			 starttls;	/* --starttls / mxdiag tls */
+	const char		*ca_file;
+	const char		*tls_name;	/* --name */
 };
 
 struct check_addr {
@@ -92,6 +95,13 @@ cmd_check_usage(FILE *out)
 	    "  --ehlo NAME           name to send in EHLO/HELO (default: this\n"
 	    "                        host's FQDN, else mxdiag.invalid)\n"
 	    "  --no-smtp             DNS only: no SMTP connection\n"
+	    "  --starttls            also try STARTTLS: protocol, cipher,\n"
+	    "                        certificate chain, name, expiry\n"
+	    "                        (`mxdiag tls` implies it)\n"
+	    "  --ca-file FILE        trust these CAs (PEM) instead of the\n"
+	    "                        system store (implies --starttls)\n"
+	    "  --name NAME           the name the certificate must carry\n"
+	    "                        (default: the target's hostname)\n"
 	    "  -4, -6                only IPv4 / only IPv6 addresses of names\n"
 	    "  --format text|json    output format (default text)\n"
 	    "  -v, --verbose         details of passing findings too\n"
@@ -154,10 +164,16 @@ check_pump(struct check_ctx *ctx)
 		ctx->head = slot->next;
 		if (ctx->head == NULL)
 			ctx->tail = NULL;
+		struct identity_options id = ctx->opts->id;
+
+		/* The certificate should name the host as the user named
+		 * it; for an address, only --name says what to expect. */
+		id.smtp.tls_name = ctx->opts->tls_name ? ctx->opts->tls_name :
+		    slot->ct->t.af == AF_UNSPEC ? slot->ct->t.host : NULL;
 		ctx->running++;
-		identity_start(ctx->base, ctx->res, &ctx->opts->id,
-		    slot->ct->spec, slot->af, &slot->addr, slot->ct->t.port,
-		    check_addr_done, slot);
+		identity_start(ctx->base, ctx->res, &id, slot->ct->spec,
+		    slot->af, &slot->addr, slot->ct->t.port, check_addr_done,
+		    slot);
 	}
 }
 
@@ -385,6 +401,9 @@ check_parse_args(int argc, char **argv, struct check_opts *o, int *first)
 		{ "port",	required_argument, NULL, 'p' },
 		{ "ehlo",	required_argument, NULL, 'e' },
 		{ "no-smtp",	no_argument,	   NULL, 'n' },
+		{ "starttls",	no_argument,	   NULL, 'S' },
+		{ "ca-file",	required_argument, NULL, 'C' },
+		{ "name",	required_argument, NULL, 'N' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -423,6 +442,22 @@ check_parse_args(int argc, char **argv, struct check_opts *o, int *first)
 		case 'n':
 			o->id.no_smtp = true;
 			break;
+		case 'S':
+			o->starttls = true;
+			break;
+		case 'C':
+			o->ca_file = optarg;
+			o->starttls = true;
+			break;
+		case 'N':
+			if (!smtp_hostname_valid(optarg)) {
+				fprintf(stderr, "mxdiag: bad --name \"%s\"\n",
+				    optarg);
+				return -1;
+			}
+			o->tls_name = optarg;
+			o->starttls = true;
+			break;
 		case '4':
 			o->family = o->family == AF_INET6 ? -1 : AF_INET;
 			break;
@@ -453,8 +488,23 @@ check_parse_args(int argc, char **argv, struct check_opts *o, int *first)
 	return 0;
 }
 
+static int check_run(int argc, char **argv, bool starttls);
+
 int
 cmd_check(int argc, char **argv)
+{
+	return check_run(argc, argv, false);
+}
+
+/* `mxdiag tls`: the same check with STARTTLS inspected. */
+int
+cmd_tls(int argc, char **argv)
+{
+	return check_run(argc, argv, true);
+}
+
+static int
+check_run(int argc, char **argv, bool starttls)
 {
 	struct check_opts o;
 	struct check_ctx ctx;
@@ -466,6 +516,7 @@ cmd_check(int argc, char **argv)
 	memset(&ctx, 0, sizeof(ctx));
 	cli_common_init(&o.c);
 	o.port = 25;
+	o.starttls = starttls;
 	o.family = AF_UNSPEC;
 	check_default_ehlo(o.ehlo, sizeof(o.ehlo));
 	if (check_parse_args(argc, argv, &o, &first) != 0) {
@@ -473,6 +524,10 @@ cmd_check(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	cli_common_finish(&o.c);
+	if (o.starttls && o.id.no_smtp) {
+		fprintf(stderr, "mxdiag: --no-smtp leaves nothing for TLS\n");
+		return EXIT_USAGE;
+	}
 	o.id.smtp.ehlo_name = o.ehlo;
 	o.id.smtp.connect_timeout_ms = o.c.timeout_ms;
 	o.id.smtp.greeting_timeout_ms = o.c.timeout_ms;
@@ -502,7 +557,17 @@ cmd_check(int argc, char **argv)
 		}
 	}
 
+	if (o.starttls) {
+		o.id.smtp.ssl_ctx = smtp_tls_ctx_new(o.ca_file, err,
+		    sizeof(err));
+		if (o.id.smtp.ssl_ctx == NULL) {
+			fprintf(stderr, "mxdiag: %s\n", err);
+			free(ctx.targets);
+			return EXIT_USAGE;
+		}
+	}
 	if ((rc = cli_loop_open(&loop, &o.c)) != 0) {
+		smtp_tls_ctx_free(o.id.smtp.ssl_ctx);
 		free(ctx.targets);
 		return rc;
 	}
@@ -530,6 +595,7 @@ cmd_check(int argc, char **argv)
 	rc = check_output(&ctx);
 
 	cli_loop_close(&loop);
+	smtp_tls_ctx_free(o.id.smtp.ssl_ctx);
 	for (size_t i = 0; i < ctx.ntargets; i++) {
 		struct check_target *ct = &ctx.targets[i];
 

@@ -19,6 +19,8 @@ static const struct {
 } commands[] = {
 	{ "check", cmd_check, "PTR, forward-confirmed reverse DNS, SMTP banner "
 	    "and EHLO alignment of mail servers" },
+	{ "tls", cmd_tls, "the same check with STARTTLS: protocol, "
+	    "certificate chain, name and expiry" },
 	/* subcommands: add yours above this line */
 };
 

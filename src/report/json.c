@@ -125,6 +125,39 @@ json_reply(const struct smtp_reply *r)
 }
 
 static json_t *
+json_tls(const struct smtp_tls_result *t)
+{
+	json_t *o = json_object(), *names = json_array(), *caps = json_array();
+
+	for (size_t i = 0; i < t->names.n; i++)
+		json_array_append_new(names, json_string(t->names.v[i]));
+	for (size_t i = 0; i < t->caps.nkeywords; i++)
+		json_array_append_new(caps, json_string(t->caps.keywords[i]));
+	json_object_set_new(o, "starttls_code", json_integer(t->starttls_code));
+	json_object_set_new(o, "handshake", json_boolean(t->handshake_ok));
+	json_object_set_new(o, "error", jstr_or_null(t->error));
+	json_object_set_new(o, "protocol", jstr_or_null(t->protocol));
+	json_object_set_new(o, "cipher", jstr_or_null(t->cipher));
+	json_object_set_new(o, "cipher_bits", json_integer(t->cipher_bits));
+	if (t->has_cert)
+		json_object_set_new(o, "certificate", json_pack(
+		    "{s:s, s:s, s:o, s:b, s:s, s:o, s:b, s:I, s:b}",
+		    "subject", t->subject, "issuer", t->issuer, "names", names,
+		    "chain_verified", t->chain_ok, "verify_error",
+		    t->verify_error, "checked_name",
+		    jstr_or_null(t->verified_name), "name_matches", t->name_ok,
+		    "days_left", (json_int_t)t->days_left, "not_yet_valid",
+		    t->not_yet_valid));
+	else {
+		json_decref(names);
+		json_object_set_new(o, "certificate", json_null());
+	}
+	json_object_set_new(o, "ehlo_after_tls", json_boolean(t->has_ehlo));
+	json_object_set_new(o, "capabilities_after_tls", caps);
+	return o;
+}
+
+static json_t *
 json_smtp(const struct identity_facts *f)
 {
 	const struct smtp_probe_result *s = &f->smtp;
@@ -153,6 +186,8 @@ json_smtp(const struct identity_facts *f)
 		json_array_append_new(caps, json_string(s->caps.keywords[i]));
 	json_object_set_new(o, "capabilities", caps);
 	json_object_set_new(o, "early_data", json_boolean(s->early_data));
+	json_object_set_new(o, "tls", s->tls.attempted ? json_tls(&s->tls) :
+	    json_null());
 	return o;
 }
 

@@ -12,11 +12,14 @@
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <openssl/ssl.h>
 #include <event2/event.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "smtp/tls.h"
 #include "util/util.h"
 
 #define PROBE_QUIT_TIMEOUT_MS	2000
@@ -44,6 +47,9 @@ static const char *const phase_names[] = {
 	[SMTP_PHASE_GREETING] = "greeting",
 	[SMTP_PHASE_EHLO] = "ehlo",
 	[SMTP_PHASE_HELO] = "helo",
+	[SMTP_PHASE_STARTTLS] = "starttls",
+	[SMTP_PHASE_HANDSHAKE] = "tls_handshake",
+	[SMTP_PHASE_EHLO_TLS] = "ehlo_tls",
 	[SMTP_PHASE_QUIT] = "quit",
 	[SMTP_PHASE_DONE] = "done",
 };
@@ -97,9 +103,12 @@ smtp_probe_result_clear(struct smtp_probe_result *res)
 	smtp_reply_clear(&res->greeting);
 	smtp_reply_clear(&res->ehlo);
 	smtp_caps_clear(&res->caps);
+	smtp_tls_result_clear(&res->tls);
 }
 
 static void probe_finish(struct smtp_probe *p);
+static void probe_read(struct bufferevent *bev, void *arg);
+static void probe_event(struct bufferevent *bev, short what, void *arg);
 static void probe_reap(evutil_socket_t fd, short what, void *arg);
 
 static void
@@ -158,6 +167,44 @@ probe_send(struct smtp_probe *p, const char *cmd, const char *argument)
 		evbuffer_add_printf(out, "%s\r\n", cmd);
 }
 
+static bool
+probe_in_tls_phase(const struct smtp_probe *p)
+{
+	return p->phase == SMTP_PHASE_STARTTLS ||
+	    p->phase == SMTP_PHASE_HANDSHAKE || p->phase == SMTP_PHASE_EHLO_TLS;
+}
+
+/* Wrap the connection in TLS after the server's 220 to STARTTLS. */
+static void
+probe_start_tls(struct smtp_probe *p)
+{
+	SSL *ssl = SSL_new(p->cfg.ssl_ctx);
+	struct bufferevent *tls;
+
+	if (ssl == NULL) {
+		smtp_tls_error(&p->res.tls, "cannot create a TLS session");
+		probe_finish(p);
+		return;
+	}
+	/* SNI: servers with several certificates pick by it. */
+	if (p->cfg.tls_name != NULL && p->cfg.tls_name[0] != '\0')
+		SSL_set_tlsext_host_name(ssl, p->cfg.tls_name);
+	tls = bufferevent_openssl_filter_new(p->base, p->bev, ssl,
+	    BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE);
+	if (tls == NULL) {
+		SSL_free(ssl);
+		smtp_tls_error(&p->res.tls, "cannot start TLS");
+		probe_finish(p);
+		return;
+	}
+	/* The filter owns the plain connection from now on. */
+	p->bev = tls;
+	bufferevent_setwatermark(p->bev, EV_READ, 0, 16384);
+	bufferevent_setcb(p->bev, probe_read, NULL, probe_event, p);
+	bufferevent_enable(p->bev, EV_READ | EV_WRITE);
+	probe_set_phase(p, SMTP_PHASE_HANDSHAKE);
+}
+
 static void
 probe_quit(struct smtp_probe *p)
 {
@@ -200,6 +247,13 @@ probe_on_ehlo(struct smtp_probe *p, struct smtp_reply *r)
 		p->res.has_ehlo = true;
 		p->res.used_helo = p->phase == SMTP_PHASE_HELO;
 		smtp_caps_parse(&p->res.ehlo, &p->res.caps);
+		if (p->cfg.ssl_ctx != NULL && p->res.caps.starttls &&
+		    !p->res.used_helo) {
+			p->res.tls.attempted = true;
+			probe_send(p, "STARTTLS", NULL);
+			probe_set_phase(p, SMTP_PHASE_STARTTLS);
+			return;
+		}
 		probe_quit(p);
 		return;
 	}
@@ -239,6 +293,28 @@ probe_on_reply(struct smtp_probe *p)
 	case SMTP_PHASE_HELO:
 		probe_on_ehlo(p, &r);
 		break;
+	case SMTP_PHASE_STARTTLS:
+		p->res.tls.starttls_code = r.code;
+		smtp_reply_clear(&r);
+		if (p->res.tls.starttls_code == 220) {
+			probe_start_tls(p);
+		} else {
+			snprintf(p->res.tls.error, sizeof(p->res.tls.error),
+			    "STARTTLS refused with %d", p->res.tls.starttls_code);
+			probe_quit(p);
+		}
+		break;
+	case SMTP_PHASE_EHLO_TLS:
+		if (r.code == 250) {
+			p->res.tls.has_ehlo = true;
+			smtp_caps_parse(&r, &p->res.tls.caps);
+		} else {
+			snprintf(p->res.tls.error, sizeof(p->res.tls.error),
+			    "EHLO inside TLS refused with %d", r.code);
+		}
+		smtp_reply_clear(&r);
+		probe_quit(p);
+		break;
 	case SMTP_PHASE_QUIT:
 		smtp_reply_clear(&r);
 		probe_finish(p);
@@ -274,14 +350,26 @@ probe_read(struct bufferevent *bev, void *arg)
 			    smtp_parse_strerror(st));
 			return;
 		}
-		probe_on_reply(p);
 		/* We send one command and wait for its one reply: anything
-		 * the server sent beyond that reply was not asked for. */
-		if (!p->finished && before != SMTP_PHASE_QUIT &&
-		    evbuffer_get_length(in) > 0) {
+		 * the server sent beyond that reply was not asked for. After
+		 * the 220 to STARTTLS such bytes would be read as TLS, or be
+		 * commands injected in clear text: do not go on in TLS. */
+		if (before != SMTP_PHASE_QUIT && evbuffer_get_length(in) > 0) {
 			p->res.early_data = true;
 			evbuffer_drain(in, evbuffer_get_length(in));
+			if (before == SMTP_PHASE_STARTTLS) {
+				struct smtp_reply r;
+
+				smtp_reply_parser_take(&p->parser, &r);
+				smtp_reply_clear(&r);
+				snprintf(p->res.tls.error,
+				    sizeof(p->res.tls.error), "data after the "
+				    "220 to STARTTLS: not starting TLS");
+				probe_quit(p);
+				return;
+			}
 		}
+		probe_on_reply(p);
 	}
 }
 
@@ -291,10 +379,29 @@ probe_event(struct bufferevent *bev, short what, void *arg)
 	struct smtp_probe *p = arg;
 	int err = EVUTIL_SOCKET_ERROR();
 
+	if ((what & BEV_EVENT_CONNECTED) && p->phase == SMTP_PHASE_HANDSHAKE) {
+		smtp_tls_inspect(bufferevent_openssl_get_ssl(bev),
+		    p->cfg.tls_name, &p->res.tls);
+		probe_send(p, "EHLO", p->ehlo_name);
+		probe_set_phase(p, SMTP_PHASE_EHLO_TLS);
+		return;
+	}
 	if (what & BEV_EVENT_CONNECTED) {
 		p->connected_ms = util_now_ms();
 		p->res.connect_ms = (long)(p->connected_ms - p->started_ms);
 		probe_set_phase(p, SMTP_PHASE_GREETING);
+		return;
+	}
+	if (probe_in_tls_phase(p)) {
+		/* The plain session went through; only TLS failed. */
+		if (p->phase == SMTP_PHASE_HANDSHAKE)
+			smtp_tls_error(&p->res.tls, "TLS handshake failed");
+		else
+			snprintf(p->res.tls.error, sizeof(p->res.tls.error),
+			    "connection %s during %s", (what & BEV_EVENT_EOF) ?
+			    "closed by the server" : "lost",
+			    smtp_probe_phase_name(p->phase));
+		probe_finish(p);
 		return;
 	}
 	if (p->phase == SMTP_PHASE_CONNECT) {
@@ -324,6 +431,14 @@ probe_deadline(evutil_socket_t fd, short what, void *arg)
 	struct smtp_probe *p = arg;
 
 	if (p->phase == SMTP_PHASE_QUIT) {
+		probe_finish(p);
+		return;
+	}
+	if (probe_in_tls_phase(p)) {
+		snprintf(p->res.tls.error, sizeof(p->res.tls.error),
+		    "no answer within %d ms during %s",
+		    probe_phase_timeout(p, p->phase),
+		    smtp_probe_phase_name(p->phase));
 		probe_finish(p);
 		return;
 	}

@@ -230,6 +230,43 @@ else
 	skip "exim: the test world could not start Exim (see world.sh up)"
 fi
 
+# --- STARTTLS (mxdiag tls): Postfix with a certificate from the world's
+# test CA, the same without trusting that CA, Postfix without STARTTLS,
+# Exim's self-signed certificate, and a peer that refuses STARTTLS.
+CA="${MXDIAG_WORLD:-$OWN_WORLD}/ca/ca.pem"
+runtls() {
+	local name=$1 want=$2 rc
+	shift 2
+	"$MXDIAG" tls --format json "${RES[@]}" "$@" > "$OUT/$name.json" 2> "$OUT/$name.err"
+	rc=$?
+	[ "$rc" = "$want" ] && ok "$name: exit status $rc" ||
+		not_ok "$name: exit status" "want $want, got $rc" "stderr: $(head -c 300 "$OUT/$name.err")"
+}
+runtls tls_good 0 --ca-file "$CA" --name mail.example.test 127.0.0.2:2525
+expect tls_good "$(has tls.chain pass)"
+expect tls_good "$(has tls.name pass)"
+expect tls_good "$(has tls.expiry pass)"
+expect tls_good '$a.smtp.tls.protocol | test("^TLSv1\\.[23]$")' "TLS 1.2 or 1.3 negotiated"
+expect tls_good '$a.smtp.tls.ehlo_after_tls == true and ($a.smtp.tls.capabilities_after_tls | index("STARTTLS") == null)' "capabilities re-read inside TLS, STARTTLS gone"
+runtls tls_hostname 0 --ca-file "$CA" mail.example.test:2525
+expect tls_hostname '$a.smtp.tls.certificate.checked_name == "mail.example.test"' "a hostname target is the name checked"
+runtls tls_untrusted 1 --name mail.example.test 127.0.0.2:2525
+expect tls_untrusted "$(has tls.chain warning)"
+runtls tls_wrong_name 1 --ca-file "$CA" --name other.example.test 127.0.0.2:2525
+expect tls_wrong_name "$(has tls.name warning)"
+runtls tls_none 1 --ca-file "$CA" 127.0.0.9:2525
+expect tls_none "$(has smtp.starttls warning)"
+expect tls_none '$a.smtp.tls == null and ([$a.findings[] | select(.code | startswith("tls."))] | length == 0)' "nothing to inspect without STARTTLS"
+runtls tls_refused 1 --ca-file "$CA" 127.0.0.10:2525
+expect tls_refused "$(has tls.starttls_refused fail)"
+if [ "$exim_up" = 1 ]; then
+	runtls tls_exim 1 --ca-file "$CA" --name exim.example.test 127.0.0.7:2525
+	expect tls_exim "$(has tls.chain warning)"
+	expect tls_exim '$a.smtp.tls.handshake == true' "Exim's handshake completes"
+else
+	skip "tls_exim: the test world could not start Exim"
+fi
+
 # --- a hostname target: every address is checked
 run hostname 1 multi.example.test:2525
 expect hostname '(.targets[0].addresses | length) == 2 and .targets[0].kind == "hostname"' "both A records checked"

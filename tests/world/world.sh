@@ -25,7 +25,8 @@ DNS_ADDRS="127.0.0.1@5353 127.0.0.53@53"
 SMTP_PORT=2525
 # Postfix listeners: address=myhostname (see postfix/master.cf.in)
 POSTFIX_MAP="127.0.0.2=mail.example.test 127.0.0.3=mail.example.test
-127.0.0.5=broken.example.test 127.0.0.8=nobanner.example.test"
+127.0.0.5=broken.example.test 127.0.0.8=nobanner.example.test
+127.0.0.9=notls.example.test"
 EXIM_ADDR=127.0.0.7
 # Scripted peers: last octet=mode (peerNN.example.test on 127.0.0.NN)
 PEER_MAP="10=normal 11=multiline 12=delay 13=silent 14=close 15=reject554
@@ -156,6 +157,20 @@ knot_ready() {
 
 # --- Postfix --------------------------------------------------------------
 
+# Names the test world's Postfix certificate carries.
+TLS_NAMES="DNS:mail.example.test,DNS:broken.example.test,DNS:nobanner.example.test,DNS:host3.example.test,DNS:*.audit.test,DNS:mx.good.test"
+
+make_test_ca() {
+	mkdir -p "$RUNDIR/ca"
+	[ -s "$RUNDIR/ca/ca.pem" ] && return 0
+	openssl req -x509 -newkey rsa:2048 -nodes -days 365 \
+		-subj "/CN=mxdiag test world CA" \
+		-addext "basicConstraints=critical,CA:TRUE" \
+		-addext "keyUsage=critical,keyCertSign,cRLSign" \
+		-keyout "$RUNDIR/ca/ca.key" -out "$RUNDIR/ca/ca.pem" >/dev/null 2>&1 ||
+		die "openssl could not make the test CA"
+}
+
 postfix_start() {
 	local d=$RUNDIR/postfix proxies
 	# config and queue apart: postfix-script wants the config tree root-owned
@@ -165,10 +180,15 @@ postfix_start() {
 	fill_template "$WORLD_SRC/postfix/main.cf.in" "$d/etc/main.cf" \
 		-e "s|@PROXY_INTERFACES@|${proxies%, }|"
 	fill_template "$WORLD_SRC/postfix/master.cf.in" "$d/etc/master.cf"
-	# A self-signed certificate, so the servers offer STARTTLS like real ones.
-	openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=mail.example.test" \
-		-addext "subjectAltName=DNS:mail.example.test,DNS:broken.example.test,DNS:nobanner.example.test" \
-		-keyout "$d/etc/key.pem" -out "$d/etc/cert.pem" >/dev/null 2>&1 ||
+	# A test CA and a certificate it signs, so STARTTLS verifies with
+	# --ca-file RUNDIR/ca/ca.pem as it would against a public CA.
+	make_test_ca
+	openssl req -new -newkey rsa:2048 -nodes -subj "/CN=mail.example.test" \
+		-keyout "$d/etc/key.pem" -out "$d/etc/req.pem" >/dev/null 2>&1 &&
+	openssl x509 -req -in "$d/etc/req.pem" -CA "$RUNDIR/ca/ca.pem" \
+		-CAkey "$RUNDIR/ca/ca.key" -CAcreateserial -days 60 \
+		-extfile <(printf 'subjectAltName=%s\n' "$TLS_NAMES") \
+		-out "$d/etc/cert.pem" >/dev/null 2>&1 ||
 		die "openssl could not make the Postfix test certificate"
 	chmod 0600 "$d/etc/key.pem"
 	# postfix start returns once the master runs (~2 s, mostly its check)
@@ -396,6 +416,7 @@ do_up() {
 		say "MXDIAG_WORLD_DNS53=127.0.0.53"
 		say "MXDIAG_WORLD_SMTP_PORT=$SMTP_PORT"
 		say "MXDIAG_WORLD_EXIM=$([ -z "$EXIM_SKIP" ] && echo 1 || echo 0)"
+		say "MXDIAG_WORLD_CA=$RUNDIR/ca/ca.pem"
 	} > "$RUNDIR/world.env"
 	t1=$(date +%s.%N)
 	say "world: up in $(awk "BEGIN { printf \"%.1f\", $t1 - $t0 }") s; env in $RUNDIR/world.env"
