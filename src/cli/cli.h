@@ -17,6 +17,8 @@
 int cmd_check(int argc, char **argv);
 void cmd_check_usage(FILE *out);
 int cmd_tls(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_mx(int argc, char **argv);
 /* subcommand entry points: add yours above this line */
 
 #endif

@@ -21,6 +21,10 @@ static const struct {
 	    "and EHLO alignment of mail servers" },
 	{ "tls", cmd_tls, "the same check with STARTTLS: protocol, "
 	    "certificate chain, name and expiry" },
+	{ "audit", cmd_audit, "the whole mail setup of a domain, graded, with "
+	    "the fixes that matter most" },
+	{ "mx", cmd_mx, "MX records and the identity and STARTTLS of every "
+	    "MX host" },
 	/* subcommands: add yours above this line */
 };
 

@@ -1,0 +1,447 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The audit's orchestration: one counter of outstanding operations,
+ * sections filled as their lookups return, and the summary computed from
+ * every finding at the end. Each section's logic lives in its own module;
+ * this file only starts, collects and renders.
+ */
+#include "audit/audit.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/mx.h"
+#include "util/util.h"
+
+struct audit_addr {
+	char			*host;		/* the MX host it belongs to */
+	char			*text;
+	json_t			*json;
+	struct finding_list	 findings;
+	bool			 aligned;
+};
+
+struct audit {
+	struct audit_config	 cfg;
+	char			*domain;
+	audit_callback		*cb;
+	void			*arg;
+	int			 pending;
+	struct audit_section	 sec[AUDIT_SECTIONS];
+	struct mx_facts		 mx;
+	size_t			 naddrs;
+	struct audit_addr	 addrs[MX_HOSTS_MAX * AUDIT_ADDRS_PER_HOST];
+	bool			 done;
+};
+
+struct audit_host_ctx {
+	struct audit	*a;
+	struct mx_host	*h;
+};
+
+struct audit_addr_ctx {
+	struct audit	*a;
+	size_t		 idx;
+};
+
+static void audit_mx_finish(struct audit *a);
+
+static void
+audit_op_done(struct audit *a)
+{
+	if (--a->pending > 0)
+		return;
+	/* Every lookup is back: now the MX section can be judged (it needs
+	 * the hosts' answers), then the caller is told. */
+	audit_mx_finish(a);
+	a->done = true;
+	a->cb(a, a->arg);
+}
+
+static void
+audit_addr_done(struct identity_facts *f, void *arg)
+{
+	struct audit_addr_ctx *ctx = arg;
+	struct audit *a = ctx->a;
+	struct audit_addr *ad = &a->addrs[ctx->idx];
+	struct identity_verdict v;
+	struct report_style plain = { 0 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem;
+
+	identity_judge(f, &v);
+	ad->aligned = v.aligned;
+	ad->json = report_json_address(f, &v);
+	if ((mem = open_memstream(&buf, &len)) != NULL) {
+		report_text_address(mem, f, &v, &plain);
+		fclose(mem);
+		ad->text = buf;
+	}
+	/* The findings move to the audit for the summary. */
+	ad->findings = v.findings;
+	memset(&v.findings, 0, sizeof(v.findings));
+	identity_verdict_clear(&v);
+	free(ctx);
+	audit_op_done(a);
+}
+
+static void
+audit_start_addr(struct audit *a, struct mx_host *h, int af, const void *addr)
+{
+	struct audit_addr_ctx *ctx;
+	struct identity_options id = a->cfg.id;
+	struct audit_addr *ad;
+
+	if (a->naddrs == UTIL_ARRAY_LEN(a->addrs))
+		return;
+	ad = &a->addrs[a->naddrs];
+	ad->host = xstrdup(h->name);
+	ctx = xcalloc(1, sizeof(*ctx));
+	ctx->a = a;
+	ctx->idx = a->naddrs++;
+	/* The certificate must name the host as the MX record names it. */
+	id.smtp.tls_name = ad->host;
+	a->pending++;
+	identity_start(a->cfg.base, a->cfg.res, &id, h->name, af, addr,
+	    a->cfg.port, audit_addr_done, ctx);
+}
+
+static void
+audit_host_done(const struct dns_answer *ans, void *arg)
+{
+	struct audit_host_ctx *ctx = arg;
+	struct audit *a = ctx->a;
+	struct mx_host *h = ctx->h;
+	struct dns_answer *slot = ans->qtype == DNS_T_A ? &h->a : &h->aaaa;
+	size_t started = 0;
+
+	dns_answer_copy(slot, ans);
+	if (ans->qtype == DNS_T_A)
+		h->a_done = true;
+	else
+		h->aaaa_done = true;
+	for (size_t i = 0; i < ans->nrr && started < AUDIT_ADDRS_PER_HOST;
+	    i++) {
+		if (ans->rr[i].type == DNS_T_A) {
+			audit_start_addr(a, h, AF_INET, &ans->rr[i].u.a);
+			started++;
+		} else if (ans->rr[i].type == DNS_T_AAAA) {
+			audit_start_addr(a, h, AF_INET6, &ans->rr[i].u.aaaa);
+			started++;
+		}
+	}
+	free(ctx);
+	audit_op_done(a);
+}
+
+static void
+audit_host_lookup(struct audit *a, struct mx_host *h, uint16_t qtype)
+{
+	struct audit_host_ctx *ctx = xcalloc(1, sizeof(*ctx));
+
+	ctx->a = a;
+	ctx->h = h;
+	a->pending++;
+	dns_lookup_query(a->cfg.lookup, h->name, qtype, audit_host_done, ctx);
+}
+
+static void
+audit_mx_done(const struct dns_answer *ans, void *arg)
+{
+	struct audit *a = arg;
+
+	mx_facts_from_answer(&a->mx, ans);
+	for (size_t i = 0; i < a->mx.nhosts; i++) {
+		struct mx_host *h = &a->mx.hosts[i];
+
+		if (h->ip_literal)
+			continue;
+		if (a->cfg.family != AF_INET6)
+			audit_host_lookup(a, h, DNS_T_A);
+		if (a->cfg.family != AF_INET)
+			audit_host_lookup(a, h, DNS_T_AAAA);
+	}
+	audit_op_done(a);
+}
+
+static void
+audit_mx_finish(struct audit *a)
+{
+	struct audit_section *s = &a->sec[AUDIT_MX];
+	json_t *hosts = json_array();
+
+	mx_judge(&a->mx, &s->findings);
+	for (size_t i = 0; i < a->mx.nhosts; i++) {
+		const struct mx_host *h = &a->mx.hosts[i];
+		json_t *addrs = json_array(), *chain = json_array();
+		const struct dns_answer *c = h->a.chain.n ? &h->a : &h->aaaa;
+
+		for (size_t k = 0; k < c->chain.n; k++)
+			json_array_append_new(chain, json_string(c->chain.v[k]));
+		for (size_t k = 0; k < a->naddrs; k++)
+			if (util_name_eq(a->addrs[k].host, h->name) &&
+			    a->addrs[k].json != NULL)
+				json_array_append(addrs, a->addrs[k].json);
+		json_array_append_new(hosts, json_pack("{s:s, s:o, s:b, s:o, "
+		    "s:o}", "name", h->name, "preference", h->pref >= 0 ?
+		    json_integer(h->pref) : json_null(), "ip_literal",
+		    h->ip_literal, "cname_chain", chain, "addresses", addrs));
+	}
+	s->data = json_pack("{s:s, s:b, s:b, s:o}", "outcome",
+	    dns_outcome_name(a->mx.mx.outcome), "null_mx", a->mx.null_mx,
+	    "implicit", a->mx.implicit, "hosts", hosts);
+	s->ran = true;
+}
+
+struct audit *
+audit_start(const struct audit_config *cfg, audit_callback *cb, void *arg)
+{
+	struct audit *a = xcalloc(1, sizeof(*a));
+
+	a->cfg = *cfg;
+	a->domain = xstrdup(cfg->domain);
+	a->cfg.domain = a->domain;
+	a->cb = cb;
+	a->arg = arg;
+	a->sec[AUDIT_MX].id = "mx";
+	a->sec[AUDIT_MX].title = "MX and mail hosts";
+	snprintf(a->mx.domain, sizeof(a->mx.domain), "%s", a->domain);
+
+	/* Hold one reference while starting, so that no callback can
+	 * finish the audit before everything is started. */
+	a->pending = 1;
+	a->pending++;
+	dns_lookup_query(cfg->lookup, a->domain, DNS_T_MX, audit_mx_done, a);
+	audit_op_done(a);
+	return a;
+}
+
+/* ---- summary ---- */
+
+static int
+audit_weight(enum finding_status st)
+{
+	switch (st) {
+	case FINDING_FAIL:
+	case FINDING_PERMERROR:
+		return 15;
+	case FINDING_WARNING:
+		return 5;
+	default:
+		return 0;
+	}
+}
+
+struct audit_tally {
+	size_t	fails, warnings, temperrors, passes;
+	int	score;
+};
+
+static void
+audit_tally_list(const struct finding_list *fl, struct audit_tally *t)
+{
+	for (size_t i = 0; i < fl->n; i++) {
+		switch (fl->v[i]->status) {
+		case FINDING_FAIL:
+		case FINDING_PERMERROR:
+			t->fails++;
+			break;
+		case FINDING_WARNING:
+			t->warnings++;
+			break;
+		case FINDING_TEMPERROR:
+			t->temperrors++;
+			break;
+		case FINDING_PASS:
+			t->passes++;
+			break;
+		default:
+			break;
+		}
+		t->score -= audit_weight(fl->v[i]->status);
+	}
+}
+
+static void
+audit_tally(const struct audit *a, struct audit_tally *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->score = 100;
+	for (size_t i = 0; i < AUDIT_SECTIONS; i++)
+		audit_tally_list(&a->sec[i].findings, t);
+	for (size_t i = 0; i < a->naddrs; i++)
+		audit_tally_list(&a->addrs[i].findings, t);
+}
+
+static const char *
+audit_grade(const struct audit_tally *t)
+{
+	if (t->fails == 0 && t->warnings == 0)
+		return "A";
+	if (t->score >= 90)
+		return "A-";
+	if (t->score >= 80)
+		return "B";
+	if (t->score >= 65)
+		return "C";
+	if (t->score >= 50)
+		return "D";
+	return "F";
+}
+
+/* The fixes that matter most: failures before warnings, sections in
+ * report order, each code once. */
+#define AUDIT_TOP_FIXES	3
+
+static size_t
+audit_top_fixes(const struct audit *a, const struct finding *top[],
+    size_t max)
+{
+	size_t n = 0;
+	static const enum finding_status order[] = {
+		FINDING_FAIL, FINDING_PERMERROR, FINDING_WARNING,
+	};
+
+	for (size_t o = 0; o < UTIL_ARRAY_LEN(order) && n < max; o++) {
+		for (size_t s = 0; s <= AUDIT_SECTIONS && n < max; s++) {
+			/* Section s; the MX hosts' addresses after MX. */
+			size_t nl = s < AUDIT_SECTIONS ? 1 : a->naddrs;
+
+			for (size_t l = 0; l < nl && n < max; l++) {
+				const struct finding_list *fl = s <
+				    AUDIT_SECTIONS ? &a->sec[s].findings :
+				    &a->addrs[l].findings;
+
+				for (size_t i = 0; i < fl->n && n < max; i++) {
+					const struct finding *f = fl->v[i];
+					bool seen = false;
+
+					if (f->status != order[o] ||
+					    f->remediation.n == 0)
+						continue;
+					for (size_t k = 0; k < n; k++)
+						if (strcmp(top[k]->code,
+						    f->code) == 0)
+							seen = true;
+					if (!seen)
+						top[n++] = f;
+				}
+			}
+		}
+	}
+	return n;
+}
+
+json_t *
+audit_json(const struct audit *a)
+{
+	struct audit_tally t;
+	const struct finding *top[AUDIT_TOP_FIXES];
+	size_t ntop = audit_top_fixes(a, top, AUDIT_TOP_FIXES);
+	json_t *root, *fixes = json_array(), *sections = json_object();
+
+	audit_tally(a, &t);
+	for (size_t i = 0; i < ntop; i++)
+		json_array_append_new(fixes, json_pack("{s:s, s:s, s:s, s:s}",
+		    "code", top[i]->code, "status",
+		    finding_status_name(top[i]->status), "title", top[i]->title,
+		    "fix", top[i]->remediation.v[0]));
+	for (size_t i = 0; i < AUDIT_SECTIONS; i++) {
+		const struct audit_section *s = &a->sec[i];
+
+		if (!s->ran)
+			continue;
+		json_object_set_new(sections, s->id, json_pack("{s:s, s:O, "
+		    "s:o}", "title", s->title, "data", s->data ? s->data :
+		    json_null(), "findings", report_json_findings(&s->findings)));
+	}
+	root = json_pack("{s:s, s:s, s:s}", "schema", AUDIT_SCHEMA,
+	    "version", "0.1.0", "domain", a->domain);
+	json_object_set_new(root, "summary", json_pack("{s:s, s:b, s:i, s:I, "
+	    "s:I, s:I, s:o}", "grade", audit_grade(&t), "complete",
+	    t.temperrors == 0, "score", t.score, "failures",
+	    (json_int_t)t.fails, "warnings", (json_int_t)t.warnings,
+	    "temperrors", (json_int_t)t.temperrors, "top_fixes", fixes));
+	json_object_set_new(root, "sections", sections);
+	json_object_set_new(root, "exit_code",
+	    json_integer(audit_exit_status(a)));
+	return root;
+}
+
+void
+audit_text(FILE *out, const struct audit *a, const struct report_style *st)
+{
+	struct audit_tally t;
+	const struct finding *top[AUDIT_TOP_FIXES];
+	size_t ntop = audit_top_fixes(a, top, AUDIT_TOP_FIXES);
+	const char *b = st->color ? "\033[1m" : "", *r = st->color ?
+	    "\033[0m" : "";
+
+	audit_tally(a, &t);
+	fprintf(out, "%smxdiag audit %s%s\n", b, a->domain, r);
+	fprintf(out, "grade %s%s%s: %zu failure%s, %zu warning%s%s", b,
+	    audit_grade(&t), r, t.fails, t.fails == 1 ? "" : "s", t.warnings,
+	    t.warnings == 1 ? "" : "s", t.temperrors ? ", " : "");
+	if (t.temperrors)
+		fprintf(out, "%zu check%s could not be completed (the grade "
+		    "is provisional)", t.temperrors, t.temperrors == 1 ? "" :
+		    "s");
+	fputc('\n', out);
+	if (ntop > 0) {
+		fputs("fix first:\n", out);
+		for (size_t i = 0; i < ntop; i++)
+			fprintf(out, "  %zu. %s (%s)\n     %s\n", i + 1,
+			    top[i]->title, top[i]->code, top[i]->remediation.v[0]);
+	}
+	for (size_t i = 0; i < AUDIT_SECTIONS; i++) {
+		const struct audit_section *s = &a->sec[i];
+
+		if (!s->ran)
+			continue;
+		fprintf(out, "\n%s== %s%s\n", b, s->title, r);
+		if (s->text)
+			fputs(s->text, out);
+		for (size_t k = 0; k < s->findings.n; k++)
+			report_text_finding(out, s->findings.v[k], st);
+		if (i == AUDIT_MX)
+			for (size_t k = 0; k < a->naddrs; k++) {
+				fprintf(out, "\n  -- MX host %s\n", a->addrs[k].host);
+				if (a->addrs[k].text)
+					fputs(a->addrs[k].text, out);
+			}
+	}
+}
+
+int
+audit_exit_status(const struct audit *a)
+{
+	struct audit_tally t;
+
+	audit_tally(a, &t);
+	if (t.fails || t.warnings)
+		return 1;
+	return t.temperrors ? 2 : 0;
+}
+
+void
+audit_free(struct audit *a)
+{
+	if (a == NULL)
+		return;
+	for (size_t i = 0; i < AUDIT_SECTIONS; i++) {
+		finding_list_clear(&a->sec[i].findings);
+		json_decref(a->sec[i].data);
+		free(a->sec[i].text);
+	}
+	for (size_t i = 0; i < a->naddrs; i++) {
+		free(a->addrs[i].host);
+		free(a->addrs[i].text);
+		json_decref(a->addrs[i].json);
+		finding_list_clear(&a->addrs[i].findings);
+	}
+	mx_facts_clear(&a->mx);
+	free(a->domain);
+	free(a);
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The domain audit: every check of a domain's mail setup started at once
+ * on one event loop, each as a section with its own findings, then a
+ * summary (grade, counts, the fixes that matter most). The wall time is
+ * the longest chain of dependent lookups, not their sum.
+ */
+#ifndef MXDIAG_AUDIT_AUDIT_H
+#define MXDIAG_AUDIT_AUDIT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "check/identity.h"
+#include "dns/lookup.h"
+#include "report/report.h"
+
+#define AUDIT_SCHEMA		"mxdiag.audit/1"
+#define AUDIT_ADDRS_PER_HOST	8
+
+struct audit_config {
+	struct event_base	*base;
+	dns_resolver		*res;
+	struct dns_lookup	*lookup;
+	const char		*domain;
+	struct identity_options	 id;	/* SMTP/TLS settings for MX hosts;
+					 * id.smtp.ssl_ctx enables STARTTLS */
+	int			 port;	/* SMTP port of MX hosts (25) */
+	int			 family; /* AF_UNSPEC, AF_INET, AF_INET6 */
+	unsigned		 sections; /* bits (1 << AUDIT_*); 0: all */
+};
+
+/* One section of the report. A section that did not run is absent. */
+struct audit_section {
+	const char		*id;		/* "mx", "spf", ... */
+	const char		*title;
+	bool			 ran;
+	struct finding_list	 findings;
+	json_t			*data;		/* section-specific facts */
+	char			*text;		/* text lines before findings */
+};
+
+enum audit_section_id {
+	AUDIT_MX = 0,
+	AUDIT_SECTIONS
+};
+
+struct audit;
+
+typedef void audit_callback(struct audit *a, void *arg);
+
+/* Start the audit; cb runs once when every section is done. The config's
+ * pointers must outlive the audit. */
+struct audit *audit_start(const struct audit_config *cfg, audit_callback *cb,
+    void *arg);
+
+/* Results, once done. */
+json_t *audit_json(const struct audit *a);
+void audit_text(FILE *out, const struct audit *a,
+    const struct report_style *st);
+/* 0 pass, 1 problems, 2 could not check (shared exit convention). */
+int audit_exit_status(const struct audit *a);
+void audit_free(struct audit *a);
+
+#endif

@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `mxdiag audit DOMAIN` and its focused form `mxdiag mx DOMAIN`: parse
+ * the command line, run the audit on one event loop, print it.
+ */
+#include <event2/event.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "audit/audit.h"
+#include "cli/cli.h"
+#include "cli/common.h"
+#include "smtp/reply.h"
+
+struct audit_cmd {
+	struct cli_common	 c;
+	struct audit_config	 cfg;
+	char			 ehlo[256];
+	const char		*ca_file;
+	bool			 no_tls;
+	bool			 done;
+};
+
+static void
+audit_cmd_usage(FILE *out, const char *cmd)
+{
+	fprintf(out, "usage: mxdiag %s [OPTIONS] DOMAIN\n\n", cmd);
+	fputs(strcmp(cmd, "mx") == 0 ?
+	    "The MX records of DOMAIN (null MX, implicit MX, aliases, address\n"
+	    "literals) and, for every address of every MX host, the identity\n"
+	    "check and STARTTLS.\n\n" :
+	    "The whole mail setup of DOMAIN in one report: MX hosts with their\n"
+	    "identity and STARTTLS, and every other section, with a grade and\n"
+	    "the fixes that matter most.\n\n", out);
+	fputs("Options:\n", out);
+	cli_common_usage(out);
+	fputs("  --port PORT           SMTP port of the MX hosts (default 25)\n"
+	    "  --ehlo NAME           name to send in EHLO (default: this host's\n"
+	    "                        FQDN, else mxdiag.invalid)\n"
+	    "  --ca-file FILE        trust these CAs for STARTTLS (PEM) instead\n"
+	    "                        of the system store\n"
+	    "  --no-tls              do not try STARTTLS\n"
+	    "  --no-smtp             DNS only: no SMTP connections\n"
+	    "  -4, -6                only IPv4 / only IPv6 MX addresses\n"
+	    "\nExit status: 0 all checks passed, 1 problems found, 2 some\n"
+	    "checks could not be completed, 64 usage error.\n", out);
+}
+
+static void
+audit_cmd_done(struct audit *a, void *arg)
+{
+	struct audit_cmd *ac = arg;
+
+	ac->done = true;
+}
+
+static int
+audit_cmd_parse(int argc, char **argv, struct audit_cmd *ac, const char *cmd)
+{
+	static const struct option longopts[] = {
+		CLI_COMMON_LONGOPTS,
+		{ "port",	required_argument, NULL, 'p' },
+		{ "ehlo",	required_argument, NULL, 'e' },
+		{ "ca-file",	required_argument, NULL, 'C' },
+		{ "no-tls",	no_argument,	   NULL, 'T' },
+		{ "no-smtp",	no_argument,	   NULL, 'n' },
+		{ "help",	no_argument,	   NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, handled;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "46vh", longopts, NULL)) != -1) {
+		if ((handled = cli_common_option(&ac->c, c, optarg)) != 0) {
+			if (handled < 0)
+				return -1;
+			continue;
+		}
+		switch (c) {
+		case 'p': {
+			char *end;
+			long p = strtol(optarg, &end, 10);
+
+			if (*optarg == '\0' || *end != '\0' || p < 1 ||
+			    p > 65535) {
+				fprintf(stderr, "mxdiag: bad --port \"%s\"\n",
+				    optarg);
+				return -1;
+			}
+			ac->cfg.port = (int)p;
+			break;
+		}
+		case 'e':
+			if (!smtp_hostname_valid(optarg) ||
+			    strlen(optarg) >= sizeof(ac->ehlo)) {
+				fprintf(stderr, "mxdiag: bad --ehlo \"%s\"\n",
+				    optarg);
+				return -1;
+			}
+			snprintf(ac->ehlo, sizeof(ac->ehlo), "%s", optarg);
+			break;
+		case 'C':
+			ac->ca_file = optarg;
+			break;
+		case 'T':
+			ac->no_tls = true;
+			break;
+		case 'n':
+			ac->cfg.id.no_smtp = true;
+			break;
+		case '4':
+			ac->cfg.family = ac->cfg.family == AF_INET6 ? -1 : AF_INET;
+			break;
+		case '6':
+			ac->cfg.family = ac->cfg.family == AF_INET ? -1 : AF_INET6;
+			break;
+		case 'h':
+			audit_cmd_usage(stdout, cmd);
+			exit(EXIT_PASS);
+		default:
+			return -1;
+		}
+	}
+	if (ac->cfg.family == -1) {
+		fprintf(stderr, "mxdiag: -4 and -6 exclude each other\n");
+		return -1;
+	}
+	if (argc - optind != 1) {
+		fprintf(stderr, "mxdiag: %s takes one DOMAIN\n", cmd);
+		return -1;
+	}
+	if (!smtp_hostname_valid(argv[optind])) {
+		fprintf(stderr, "mxdiag: bad domain \"%s\"\n", argv[optind]);
+		return -1;
+	}
+	ac->cfg.domain = argv[optind];
+	return 0;
+}
+
+static int
+audit_cmd_run(int argc, char **argv, const char *cmd, unsigned sections)
+{
+	struct audit_cmd ac;
+	struct cli_loop loop;
+	struct audit *a;
+	char err[256];
+	int rc;
+
+	memset(&ac, 0, sizeof(ac));
+	cli_common_init(&ac.c);
+	ac.cfg.port = 25;
+	ac.cfg.family = AF_UNSPEC;
+	ac.cfg.sections = sections;
+	if (gethostname(ac.ehlo, sizeof(ac.ehlo)) != 0 ||
+	    (ac.ehlo[sizeof(ac.ehlo) - 1] = '\0', strchr(ac.ehlo, '.') == NULL) ||
+	    !smtp_hostname_valid(ac.ehlo))
+		snprintf(ac.ehlo, sizeof(ac.ehlo), "mxdiag.invalid");
+	if (audit_cmd_parse(argc, argv, &ac, cmd) != 0) {
+		audit_cmd_usage(stderr, cmd);
+		return EXIT_USAGE;
+	}
+	cli_common_finish(&ac.c);
+	ac.cfg.id.smtp.ehlo_name = ac.ehlo;
+	ac.cfg.id.smtp.connect_timeout_ms = ac.c.timeout_ms;
+	ac.cfg.id.smtp.greeting_timeout_ms = ac.c.timeout_ms;
+	ac.cfg.id.smtp.command_timeout_ms = ac.c.timeout_ms;
+	if (!ac.no_tls && !ac.cfg.id.no_smtp) {
+		ac.cfg.id.smtp.ssl_ctx = smtp_tls_ctx_new(ac.ca_file, err,
+		    sizeof(err));
+		if (ac.cfg.id.smtp.ssl_ctx == NULL) {
+			fprintf(stderr, "mxdiag: %s\n", err);
+			return EXIT_USAGE;
+		}
+	}
+	if ((rc = cli_loop_open(&loop, &ac.c)) != 0) {
+		smtp_tls_ctx_free(ac.cfg.id.smtp.ssl_ctx);
+		return rc;
+	}
+	ac.cfg.base = loop.base;
+	ac.cfg.res = loop.res;
+	ac.cfg.lookup = &loop.lookup;
+	a = audit_start(&ac.cfg, audit_cmd_done, &ac);
+	event_base_dispatch(loop.base);
+	if (!ac.done) {
+		fprintf(stderr, "mxdiag: internal error: the audit did not "
+		    "finish\n");
+		rc = EXIT_SOFTWARE;
+	} else {
+		if (ac.c.format == CLI_FORMAT_JSON) {
+			json_t *doc = audit_json(a);
+
+			cli_print_json(doc);
+			json_decref(doc);
+		} else {
+			audit_text(stdout, a, &ac.c.style);
+		}
+		rc = audit_exit_status(a);
+	}
+	audit_free(a);
+	cli_loop_close(&loop);
+	smtp_tls_ctx_free(ac.cfg.id.smtp.ssl_ctx);
+	return rc;
+}
+
+int
+cmd_audit(int argc, char **argv)
+{
+	return audit_cmd_run(argc, argv, "audit", 0);
+}
+
+int
+cmd_mx(int argc, char **argv)
+{
+	return audit_cmd_run(argc, argv, "mx", 1u << AUDIT_MX);
+}

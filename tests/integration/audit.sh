@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# audit.sh: end-to-end TAP tests of `mxdiag audit` and `mxdiag mx` against
+# the test world (Knot on 127.0.0.1:5353 serving tests/world/zones, Postfix
+# with the world's test CA, Postfix without STARTTLS). Uses $MXDIAG_WORLD
+# when a world is up, else starts one.
+set -u -o pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+WORLD_SH=${WORLD_SH:-$HERE/../world/world.sh}
+MXDIAG=${MXDIAG:?set MXDIAG to the mxdiag binary}
+n=0; failed=0; OWN_WORLD=""; OUT=$(mktemp -d)
+
+ok() { n=$((n + 1)); printf 'ok %d - %s\n' "$n" "$1"; }
+not_ok() {
+	local line
+	n=$((n + 1)); failed=1
+	printf 'not ok %d - %s\n' "$n" "$1"; shift
+	for line in "$@"; do printf '#   %s\n' "$line"; done
+}
+cleanup() {
+	[ -n "$OWN_WORLD" ] && "$WORLD_SH" down "$OWN_WORLD" >/dev/null 2>&1
+	rm -rf "$OUT"
+}
+trap cleanup EXIT
+
+if [ -n "${MXDIAG_WORLD:-}" ] && "$WORLD_SH" status "$MXDIAG_WORLD" >/dev/null 2>&1; then
+	W=$MXDIAG_WORLD
+else
+	OWN_WORLD=$(mktemp -d /tmp/mxdiag-world.XXXXXX); W=$OWN_WORLD
+	"$WORLD_SH" up "$W" > "$OUT/world.log" 2>&1 ||
+		{ echo "1..1"; echo "not ok 1 - test world did not start"; exit 1; }
+fi
+ARGS=(--resolver 127.0.0.1:5353 --port 2525 --ehlo checker.example.test --timeout 5 --ca-file "$W/ca/ca.pem")
+
+# run CMD NAME EXPECTED_RC DOMAIN [ARGS]
+run() {
+	local cmd=$1 name=$2 want=$3 rc
+	shift 3
+	"$MXDIAG" "$cmd" --format json "${ARGS[@]}" "$@" > "$OUT/$name.json" 2> "$OUT/$name.err"
+	rc=$?
+	[ "$rc" = "$want" ] && ok "$name: exit status $rc" ||
+		not_ok "$name: exit status" "want $want, got $rc" "$(head -c 300 "$OUT/$name.err")"
+}
+expect() {
+	local name=$1 expr=$2 desc=${3:-$2} got
+	got=$(jq -r "($expr)" "$OUT/$name.json" 2>&1)
+	[ "$got" = true ] && ok "$name: $desc" ||
+		not_ok "$name: $desc" "jq: $expr -> $got" "$(jq -c '{summary, mx: [.sections.mx.findings[]? | .code + "=" + .status]}' "$OUT/$name.json" 2>/dev/null | head -c 600)"
+}
+mxhas() { printf '[.sections.mx.findings[] | select(.code == "%s" and .status == "%s")] | length == 1' "$1" "$2"; }
+
+run mx good 0 audit.test
+expect good "$(mxhas mx.records pass)"
+expect good '.sections.mx.data.hosts[0].name == "mx1.audit.test" and .sections.mx.data.hosts[0].preference == 10' "MX host and preference"
+expect good '.sections.mx.data.hosts[0].addresses[0].address == "127.0.0.2"' "the MX host's address checked"
+expect good '[.sections.mx.data.hosts[0].addresses[0].findings[] | select(.code == "tls.name" and .status == "pass")] | length == 1' "certificate checked against the MX name"
+expect good '.summary.grade == "A" and .schema == "mxdiag.audit/1"' "grade A"
+run mx nullmx 0 nullmx.audit.test
+expect nullmx "$(mxhas mx.null info)"
+expect nullmx '.sections.mx.data.null_mx == true and (.sections.mx.data.hosts | length) == 0' "no host to check"
+run mx implicit 1 nomx.audit.test
+expect implicit "$(mxhas mx.implicit warning)"
+expect implicit '.sections.mx.data.hosts[0].name == "nomx.audit.test" and .sections.mx.data.hosts[0].preference == null' "the domain is its own MX"
+run mx cname 1 cname.audit.test
+expect cname "$(mxhas mx.cname warning)"
+expect cname '.sections.mx.data.hosts[0].cname_chain == ["mx-real.audit.test"]' "alias chain reported"
+run mx literal 1 literal.audit.test
+expect literal "$(mxhas mx.ip_literal fail)"
+expect literal '.sections.mx.data.hosts[0].addresses == []' "never connected to the literal"
+run mx noaddr 1 noaddr.audit.test
+expect noaddr "$(mxhas mx.no_address fail)"
+run mx twomx 1 twomx.audit.test
+expect twomx '[.sections.mx.data.hosts[].name] == ["mx1.audit.test", "notls.example.test"]' "hosts in preference order"
+expect twomx '.summary.top_fixes[0].code == "smtp.starttls"' "missing STARTTLS is the fix to make"
+run mx nxdomain 1 nosuch.audit.test
+expect nxdomain "$(mxhas mx.nxdomain fail)"
+"$MXDIAG" mx --format json --resolver 127.0.0.1:5399 --timeout 1 --no-smtp audit.test > "$OUT/temp.json" 2>/dev/null
+rc=$?
+[ "$rc" = 2 ] && ok "temp: exit status 2" || not_ok "temp: exit status" "want 2, got $rc"
+expect temp "$(mxhas mx.temperror temperror)"
+expect temp '.summary.complete == false' "summary says incomplete"
+run audit text_ok 0 audit.test
+"$MXDIAG" audit "${ARGS[@]}" twomx.audit.test > "$OUT/text.txt" 2>&1
+grep -q '^grade ' "$OUT/text.txt" && grep -q '^fix first:' "$OUT/text.txt" && ok "text: grade and fixes first" ||
+	not_ok "text: grade and fixes first" "$(head -5 "$OUT/text.txt")"
+"$MXDIAG" mx audit.test nonsense > /dev/null 2>&1; rc=$?
+[ "$rc" = 64 ] && ok "usage: two domains -> 64" || not_ok "usage: two domains" "got $rc"
+
+echo "1..$n"
+exit "$failed"
