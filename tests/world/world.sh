@@ -171,6 +171,31 @@ make_test_ca() {
 		die "openssl could not make the test CA"
 }
 
+# MTA-STS policy servers: tests/world/https/ADDRESS/ served on ADDRESS:443.
+HTTPS_NAMES="DNS:mta-sts.audit.test,DNS:mta-sts.twomx.audit.test,DNS:mta-sts.good.test"
+
+https_start() {
+	local dir addr d=$RUNDIR/https
+	mkdir -p "$d"
+	make_test_ca
+	openssl req -new -newkey rsa:2048 -nodes -subj "/CN=mta-sts.audit.test" \
+		-keyout "$d/key.pem" -out "$d/req.pem" >/dev/null 2>&1 &&
+	openssl x509 -req -in "$d/req.pem" -CA "$RUNDIR/ca/ca.pem" \
+		-CAkey "$RUNDIR/ca/ca.key" -CAcreateserial -days 60 \
+		-extfile <(printf 'subjectAltName=%s\n' "$HTTPS_NAMES") \
+		-out "$d/cert.pem" >/dev/null 2>&1 ||
+		die "openssl could not make the HTTPS test certificate"
+	for dir in "$WORLD_SRC"/https/127.*; do
+		[ -d "$dir" ] || continue
+		addr=$(basename "$dir")
+		# s_server -WWW serves files below its working directory.
+		( cd "$dir" && exec openssl s_server -quiet -WWW -naccept 1000000 \
+			-accept "$addr:443" -cert "$d/cert.pem" -key "$d/key.pem" \
+			</dev/null >"$d/$addr.log" 2>&1 9>&- ) &
+		record_pid "https-$addr" $! cmdline "$d/cert.pem"
+	done
+}
+
 postfix_start() {
 	local d=$RUNDIR/postfix proxies
 	# config and queue apart: postfix-script wants the config tree root-owned
@@ -286,8 +311,9 @@ peer_start() {
 do_down() {
 	local n
 	[ -d "$RUNDIR/pids" ] || return 0
-	for n in smtp_peer exim postfix knot; do
-		stop_one "$n"
+	for n in smtp_peer exim postfix knot "$RUNDIR"/pids/https-*; do
+		[ -e "$RUNDIR/pids/${n##*/}" ] || continue
+		stop_one "${n##*/}"
 	done
 	rm -f "$RUNDIR/world.env"
 }
@@ -314,7 +340,7 @@ do_up() {
 	# Start from clean state: old queues, spools and zone databases could
 	# leak into this run. Logs of the previous run go too; the peer binary
 	# stays (rebuilt only when its source is newer).
-	rm -rf "$RUNDIR/pids" "$RUNDIR/knot" "$RUNDIR/postfix" "$RUNDIR/exim" \
+	rm -rf "$RUNDIR/pids" "$RUNDIR/knot" "$RUNDIR/postfix" "$RUNDIR/exim" "$RUNDIR/https" \
 		"$RUNDIR/peer" "$RUNDIR/skip.exim" "$RUNDIR/world.env"
 	# Postfix and Exim work as their own users below RUNDIR, and knotd
 	# runs as root but drops CAP_DAC_OVERRIDE: RUNDIR must be root-owned
@@ -331,6 +357,7 @@ do_up() {
 
 	knot_start
 	postfix_start
+	https_start
 	if ! peer_start; then
 		say "fail: smtp_peer (build or start)"
 		show_logs "$RUNDIR/peer/build.out" "$RUNDIR/peer/peer.log"
@@ -388,6 +415,18 @@ do_up() {
 		say "skip: exim ($EXIM_SKIP)"
 	fi
 
+	for dir in "$WORLD_SRC"/https/127.*; do
+		[ -d "$dir" ] || continue
+		a=$(basename "$dir")
+		if wait_for nc -z -w 1 "$a" 443 && owned_pid "https-$a" >/dev/null; then
+			say "up: https $a:443 (MTA-STS policy)"
+		else
+			say "fail: https $a:443"
+			show_logs "$RUNDIR/https/$a.log"
+			fail=1
+		fi
+	done
+
 	if owned_pid smtp_peer >/dev/null; then
 		for m in $PEER_MAP; do
 			a=127.0.0.${m%%=*}
@@ -424,7 +463,7 @@ do_up() {
 
 do_status() {
 	local n pid rc=0
-	for n in knot postfix exim smtp_peer; do
+	for n in knot postfix exim smtp_peer $(cd "$RUNDIR/pids" 2>/dev/null && ls -d https-* 2>/dev/null); do
 		if pid=$(owned_pid "$n"); then
 			say "up: $n (pid $pid)"
 		elif [ "$n" = exim ] && [ -r "$RUNDIR/skip.exim" ]; then
