@@ -15,6 +15,7 @@
 #include "util/util.h"
 
 struct audit_addr {
+	enum audit_section_id	 section;	/* MX or SENDING */
 	char			*host;		/* the MX host it belongs to */
 	char			*text;
 	json_t			*json;
@@ -31,7 +32,8 @@ struct audit {
 	struct audit_section	 sec[AUDIT_SECTIONS];
 	struct mx_facts		 mx;
 	size_t			 naddrs;
-	struct audit_addr	 addrs[MX_HOSTS_MAX * AUDIT_ADDRS_PER_HOST];
+	struct audit_addr	 addrs[MX_HOSTS_MAX * AUDIT_ADDRS_PER_HOST +
+				    AUDIT_IPS_MAX];
 	bool			 done;
 };
 
@@ -46,15 +48,20 @@ struct audit_addr_ctx {
 };
 
 static void audit_mx_finish(struct audit *a);
+static void audit_sending_finish(struct audit *a);
+static bool audit_wants(const struct audit *a, enum audit_section_id id);
 
 static void
 audit_op_done(struct audit *a)
 {
 	if (--a->pending > 0)
 		return;
-	/* Every lookup is back: now the MX section can be judged (it needs
-	 * the hosts' answers), then the caller is told. */
-	audit_mx_finish(a);
+	/* Every lookup is back: now the sections that need several answers
+	 * are judged, then the caller is told. */
+	if (audit_wants(a, AUDIT_MX))
+		audit_mx_finish(a);
+	if (a->sec[AUDIT_SENDING].ran)
+		audit_sending_finish(a);
 	a->done = true;
 	a->cb(a, a->arg);
 }
@@ -97,6 +104,7 @@ audit_start_addr(struct audit *a, struct mx_host *h, int af, const void *addr)
 	if (a->naddrs == UTIL_ARRAY_LEN(a->addrs))
 		return;
 	ad = &a->addrs[a->naddrs];
+	ad->section = AUDIT_MX;
 	ad->host = xstrdup(h->name);
 	ctx = xcalloc(1, sizeof(*ctx));
 	ctx->a = a;
@@ -166,6 +174,86 @@ audit_mx_done(const struct dns_answer *ans, void *arg)
 	audit_op_done(a);
 }
 
+static bool
+audit_wants(const struct audit *a, enum audit_section_id id)
+{
+	return a->cfg.sections == 0 || (a->cfg.sections & (1u << id)) != 0;
+}
+
+/* The sending addresses: their reverse DNS identity (no SMTP: they send,
+ * they need not listen), compared with the HELO name when given. */
+static void
+audit_start_sending(struct audit *a)
+{
+	struct identity_options id = a->cfg.id;
+
+	id.no_smtp = true;
+	id.expected_name = a->cfg.helo;
+	for (size_t i = 0; i < a->cfg.nips; i++) {
+		struct audit_addr_ctx *ctx;
+		struct audit_addr *ad;
+
+		if (a->naddrs == UTIL_ARRAY_LEN(a->addrs))
+			break;
+		ad = &a->addrs[a->naddrs];
+		ad->section = AUDIT_SENDING;
+		ad->host = xstrdup(a->cfg.ips[i].text);
+		ctx = xcalloc(1, sizeof(*ctx));
+		ctx->a = a;
+		ctx->idx = a->naddrs++;
+		a->pending++;
+		identity_start(a->cfg.base, a->cfg.res, &id, a->cfg.ips[i].text,
+		    a->cfg.ips[i].af, &a->cfg.ips[i].addr, 25, audit_addr_done,
+		    ctx);
+	}
+	a->sec[AUDIT_SENDING].ran = true;
+}
+
+static void
+audit_sending_finish(struct audit *a)
+{
+	struct audit_section *s = &a->sec[AUDIT_SENDING];
+	json_t *addrs = json_array();
+
+	for (size_t k = 0; k < a->naddrs; k++)
+		if (a->addrs[k].section == AUDIT_SENDING && a->addrs[k].json)
+			json_array_append(addrs, a->addrs[k].json);
+	s->data = json_pack("{s:o}", "addresses", addrs);
+	if (a->cfg.helo != NULL) {
+		/* The HELO the sender uses against each address's PTR. */
+		for (size_t k = 0; k < a->naddrs; k++) {
+			json_t *ptr;
+			bool match = false;
+			struct finding *fd;
+
+			if (a->addrs[k].section != AUDIT_SENDING)
+				continue;
+			ptr = json_object_get(a->addrs[k].json, "ptr");
+			for (size_t i = 0; i < json_array_size(ptr); i++)
+				if (util_name_eq(json_string_value(
+				    json_array_get(ptr, i)), a->cfg.helo))
+					match = true;
+			fd = finding_add(&s->findings, match ?
+			    "sending.helo_match" : "sending.helo_mismatch",
+			    match ? FINDING_PASS : FINDING_WARNING, match ?
+			    "HELO %s matches the PTR of %s" :
+			    "HELO %s does not match the PTR of %s",
+			    a->cfg.helo, a->addrs[k].host);
+			finding_explain(fd, match ? "Receivers compare the HELO "
+			    "name with the client's PTR name; these agree." :
+			    "Receivers compare the HELO name with the client's "
+			    "PTR name. A mismatch must not by itself cause "
+			    "rejection (RFC 5321 §4.1.4), but spam filters score "
+			    "it.");
+			if (!match)
+				strvec_pushf(&fd->remediation, "Make the sending "
+				    "MTA announce its PTR name as HELO, or set the "
+				    "PTR of %s to %s (and its A record back).",
+				    a->addrs[k].host, a->cfg.helo);
+		}
+	}
+}
+
 static void
 audit_mx_finish(struct audit *a)
 {
@@ -181,7 +269,8 @@ audit_mx_finish(struct audit *a)
 		for (size_t k = 0; k < c->chain.n; k++)
 			json_array_append_new(chain, json_string(c->chain.v[k]));
 		for (size_t k = 0; k < a->naddrs; k++)
-			if (util_name_eq(a->addrs[k].host, h->name) &&
+			if (a->addrs[k].section == AUDIT_MX &&
+			    util_name_eq(a->addrs[k].host, h->name) &&
 			    a->addrs[k].json != NULL)
 				json_array_append(addrs, a->addrs[k].json);
 		json_array_append_new(hosts, json_pack("{s:s, s:o, s:b, s:o, "
@@ -207,13 +296,20 @@ audit_start(const struct audit_config *cfg, audit_callback *cb, void *arg)
 	a->arg = arg;
 	a->sec[AUDIT_MX].id = "mx";
 	a->sec[AUDIT_MX].title = "MX and mail hosts";
+	a->sec[AUDIT_SENDING].id = "sending";
+	a->sec[AUDIT_SENDING].title = "Sending addresses";
 	snprintf(a->mx.domain, sizeof(a->mx.domain), "%s", a->domain);
 
 	/* Hold one reference while starting, so that no callback can
 	 * finish the audit before everything is started. */
 	a->pending = 1;
-	a->pending++;
-	dns_lookup_query(cfg->lookup, a->domain, DNS_T_MX, audit_mx_done, a);
+	if (audit_wants(a, AUDIT_MX)) {
+		a->pending++;
+		dns_lookup_query(cfg->lookup, a->domain, DNS_T_MX,
+		    audit_mx_done, a);
+	}
+	if (cfg->nips > 0 && audit_wants(a, AUDIT_SENDING))
+		audit_start_sending(a);
 	audit_op_done(a);
 	return a;
 }
@@ -405,12 +501,17 @@ audit_text(FILE *out, const struct audit *a, const struct report_style *st)
 			fputs(s->text, out);
 		for (size_t k = 0; k < s->findings.n; k++)
 			report_text_finding(out, s->findings.v[k], st);
-		if (i == AUDIT_MX)
-			for (size_t k = 0; k < a->naddrs; k++) {
-				fprintf(out, "\n  -- MX host %s\n", a->addrs[k].host);
-				if (a->addrs[k].text)
-					fputs(a->addrs[k].text, out);
-			}
+		for (size_t k = 0; k < a->naddrs; k++) {
+			if (a->addrs[k].section != i)
+				continue;
+			if (i == AUDIT_MX)
+				fprintf(out, "\n  -- MX host %s\n",
+				    a->addrs[k].host);
+			else
+				fputc('\n', out);
+			if (a->addrs[k].text)
+				fputs(a->addrs[k].text, out);
+		}
 	}
 }
 

@@ -18,6 +18,7 @@
 
 #define AUDIT_SCHEMA		"mxdiag.audit/1"
 #define AUDIT_ADDRS_PER_HOST	8
+#define AUDIT_IPS_MAX		16	/* --ip sending addresses */
 
 struct audit_config {
 	struct event_base	*base;
@@ -29,6 +30,16 @@ struct audit_config {
 	int			 port;	/* SMTP port of MX hosts (25) */
 	int			 family; /* AF_UNSPEC, AF_INET, AF_INET6 */
 	unsigned		 sections; /* bits (1 << AUDIT_*); 0: all */
+	size_t			 nips;	/* sending addresses (--ip) */
+	struct {
+		int		 af;
+		union {
+			struct in_addr	v4;
+			struct in6_addr	v6;
+		} addr;
+		char		 text[INET6_ADDRSTRLEN];
+	} ips[AUDIT_IPS_MAX];
+	const char		*helo;	/* --helo: the HELO they send */
 };
 
 /* One section of the report. A section that did not run is absent. */
@@ -43,8 +54,10 @@ struct audit_section {
 
 enum audit_section_id {
 	AUDIT_MX = 0,
+	AUDIT_SENDING,		/* --ip: the sending addresses' identity */
 	AUDIT_SECTIONS
 };
+
 
 struct audit;
 

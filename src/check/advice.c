@@ -132,7 +132,7 @@ push_template(struct strvec *sv, const char *tmpl, const char *name)
 static const char *
 want(const struct advice_ctx *c)
 {
-	return c->want_name ? c->want_name : "mail.example.com";
+	return c->want_name ? c->want_name : "mail.YOUR-DOMAIN";
 }
 
 static const char *

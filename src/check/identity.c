@@ -214,6 +214,9 @@ identity_start(struct event_base *base, dns_resolver *res,
 	f->smtp.connect_ms = f->smtp.greeting_ms = -1;
 	dns_reverse_name(af, addr, f->revname, sizeof(f->revname));
 	snprintf(f->ehlo_sent, sizeof(f->ehlo_sent), "%s", opt->smtp.ehlo_name);
+	if (opt->expected_name != NULL)
+		snprintf(f->expected_name, sizeof(f->expected_name), "%s",
+		    opt->expected_name);
 
 	run->pending = 1;	/* the PTR lookup */
 	dns_resolver_query(res, f->revname, DNS_T_PTR, identity_ptr_done, run);

@@ -67,6 +67,7 @@ struct identity_facts {
 	bool			 smtp_done;
 	struct smtp_probe_result smtp;
 	char			 ehlo_sent[256];	/* the name we announced */
+	char			 expected_name[256];	/* "" when none */
 
 	/* Forward lookups of the names the server announced. */
 	struct identity_forward	 banner_fwd;
@@ -107,6 +108,9 @@ bool identity_answer_has_addr(const struct dns_answer *ans, int af,
 
 struct identity_options {
 	bool			 no_smtp;
+	/* The name the address should carry when nothing else says (the
+	 * HELO a sender uses); borrowed, may be NULL. */
+	const char		*expected_name;
 	struct smtp_probe_config smtp;	/* smtp.ehlo_name: borrowed, must
 					 * outlive the run */
 };

@@ -595,6 +595,8 @@ identity_judge(const struct identity_facts *f, struct identity_verdict *v)
 			ctx.want_name = f->fwd[i].name;
 			break;
 		}
+	if (ctx.want_name == NULL && f->expected_name[0])
+		ctx.want_name = f->expected_name;
 	if (ctx.want_name == NULL && s->ehlo_hostname[0])
 		ctx.want_name = s->ehlo_hostname;
 	if (ctx.want_name == NULL && s->banner_hostname[0])

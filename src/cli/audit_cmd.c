@@ -3,6 +3,7 @@
  * `mxdiag audit DOMAIN` and its focused form `mxdiag mx DOMAIN`: parse
  * the command line, run the audit on one event loop, print it.
  */
+#include <arpa/inet.h>
 #include <event2/event.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "audit/audit.h"
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "cli/target.h"
 #include "smtp/reply.h"
 
 struct audit_cmd {
@@ -45,6 +47,9 @@ audit_cmd_usage(FILE *out, const char *cmd)
 	    "  --no-tls              do not try STARTTLS\n"
 	    "  --no-smtp             DNS only: no SMTP connections\n"
 	    "  -4, -6                only IPv4 / only IPv6 MX addresses\n"
+	    "  --ip ADDRESS          a sending address: its reverse DNS identity\n"
+	    "                        (and its SPF result); repeatable\n"
+	    "  --helo NAME           the HELO name the sending addresses use\n"
 	    "\nExit status: 0 all checks passed, 1 problems found, 2 some\n"
 	    "checks could not be completed, 64 usage error.\n", out);
 }
@@ -67,6 +72,8 @@ audit_cmd_parse(int argc, char **argv, struct audit_cmd *ac, const char *cmd)
 		{ "ca-file",	required_argument, NULL, 'C' },
 		{ "no-tls",	no_argument,	   NULL, 'T' },
 		{ "no-smtp",	no_argument,	   NULL, 'n' },
+		{ "ip",		required_argument, NULL, 'i' },
+		{ "helo",	required_argument, NULL, 'H' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -110,6 +117,37 @@ audit_cmd_parse(int argc, char **argv, struct audit_cmd *ac, const char *cmd)
 			break;
 		case 'n':
 			ac->cfg.id.no_smtp = true;
+			break;
+		case 'i': {
+			struct target t;
+			char err[256];
+
+			if (ac->cfg.nips == AUDIT_IPS_MAX) {
+				fprintf(stderr, "mxdiag: at most %d --ip\n",
+				    AUDIT_IPS_MAX);
+				return -1;
+			}
+			if (target_parse(optarg, 25, &t, err, sizeof(err)) != 0 ||
+			    t.af == AF_UNSPEC || t.port_given) {
+				fprintf(stderr, "mxdiag: bad --ip \"%s\" (an IPv4 "
+				    "or IPv6 address)\n", optarg);
+				return -1;
+			}
+			ac->cfg.ips[ac->cfg.nips].af = t.af;
+			memcpy(&ac->cfg.ips[ac->cfg.nips].addr, &t.addr,
+			    sizeof(t.addr));
+			inet_ntop(t.af, &t.addr, ac->cfg.ips[ac->cfg.nips].text,
+			    sizeof(ac->cfg.ips[0].text));
+			ac->cfg.nips++;
+			break;
+		}
+		case 'H':
+			if (!smtp_hostname_valid(optarg)) {
+				fprintf(stderr, "mxdiag: bad --helo \"%s\"\n",
+				    optarg);
+				return -1;
+			}
+			ac->cfg.helo = optarg;
 			break;
 		case '4':
 			ac->cfg.family = ac->cfg.family == AF_INET6 ? -1 : AF_INET;

@@ -80,6 +80,11 @@ rc=$?
 [ "$rc" = 2 ] && ok "temp: exit status 2" || not_ok "temp: exit status" "want 2, got $rc"
 expect temp "$(mxhas mx.temperror temperror)"
 expect temp '.summary.complete == false' "summary says incomplete"
+run audit sending 1 audit.test --ip 127.0.0.2 --ip 127.0.0.4 --helo mail.example.test
+expect sending '[.sections.sending.data.addresses[] | {address, iprev}] == [{"address": "127.0.0.2", "iprev": "pass"}, {"address": "127.0.0.4", "iprev": "fail"}]' "each sending address's identity"
+expect sending '[.sections.sending.findings[] | .code + "=" + .status] == ["sending.helo_match=pass", "sending.helo_mismatch=warning"]' "HELO compared with each PTR"
+expect sending '.summary.top_fixes[0].code == "ptr.none" and (.summary.top_fixes[0].fix | test("set to mail.example.test"))' "the fix names the HELO as the PTR to publish"
+expect sending '.sections.sending.data.addresses[0].smtp == null' "sending addresses are not connected to"
 run audit text_ok 0 audit.test
 "$MXDIAG" audit "${ARGS[@]}" twomx.audit.test > "$OUT/text.txt" 2>&1
 grep -q '^grade ' "$OUT/text.txt" && grep -q '^fix first:' "$OUT/text.txt" && ok "text: grade and fixes first" ||
