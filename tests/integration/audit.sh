@@ -92,5 +92,33 @@ grep -q '^grade ' "$OUT/text.txt" && grep -q '^fix first:' "$OUT/text.txt" && ok
 "$MXDIAG" mx audit.test nonsense > /dev/null 2>&1; rc=$?
 [ "$rc" = 64 ] && ok "usage: two domains -> 64" || not_ok "usage: two domains" "got $rc"
 
+# Every report validates against docs/mxdiag.audit.schema.json (which
+# refers to the check schema for address objects and findings).
+PY=/usr/bin/python3; [ -x "$PY" ] || PY=python3
+if "$PY" -c "import jsonschema" 2>/dev/null; then
+	bad=$("$PY" - "$HERE/../../docs" "$OUT" <<'PY'
+import glob, json, os, sys
+import jsonschema
+docs, out = sys.argv[1], sys.argv[2]
+check = json.load(open(os.path.join(docs, "mxdiag.check.schema.json")))
+audit = json.load(open(os.path.join(docs, "mxdiag.audit.schema.json")))
+store = {"mxdiag.check.schema.json": check, check["$id"]: check}
+resolver = jsonschema.RefResolver(base_uri=audit["$id"], referrer=audit, store=store)
+resolver.store["https://mxdiag.example/schemas/mxdiag.check.schema.json"] = check
+bad = []
+for f in sorted(glob.glob(os.path.join(out, "*.json"))):
+    try:
+        jsonschema.validate(json.load(open(f)), audit, resolver=resolver)
+    except Exception as e:
+        bad.append(os.path.basename(f) + ": " + str(e).splitlines()[0])
+print("\n".join(bad))
+PY
+)
+	[ -z "$bad" ] && ok "every report validates against docs/mxdiag.audit.schema.json" ||
+		not_ok "schema validation" "$bad"
+else
+	n=$((n + 1)); echo "ok $n # SKIP schema validation: python3-jsonschema not installed"
+fi
+
 echo "1..$n"
 exit "$failed"
