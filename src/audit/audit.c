@@ -12,6 +12,9 @@
 #include <string.h>
 
 #include "audit/mx.h"
+#include "http/fetch.h"
+#include "policy/mtasts.h"
+#include "policy/tlsrpt.h"
 #include "util/util.h"
 
 struct audit_addr {
@@ -31,6 +34,14 @@ struct audit {
 	int			 pending;
 	struct audit_section	 sec[AUDIT_SECTIONS];
 	struct mx_facts		 mx;
+	/* MTA-STS: the TXT record, the policy host's address, the fetch. */
+	bool			 sts_txt_ok;
+	char			 sts_host[DNS_NAME_BUF];
+	char			 sts_url[DNS_NAME_BUF + 64];
+	bool			 sts_fetched;
+	struct http_fetch_result sts;
+	char			 sts_error[DNS_NAME_BUF + 128];
+	bool			 sts_error_temporary;
 	size_t			 naddrs;
 	struct audit_addr	 addrs[MX_HOSTS_MAX * AUDIT_ADDRS_PER_HOST +
 				    AUDIT_IPS_MAX];
@@ -48,6 +59,7 @@ struct audit_addr_ctx {
 };
 
 static void audit_mx_finish(struct audit *a);
+static void audit_mtasts_finish(struct audit *a);
 static void audit_sending_finish(struct audit *a);
 static bool audit_wants(const struct audit *a, enum audit_section_id id);
 
@@ -62,6 +74,8 @@ audit_op_done(struct audit *a)
 		audit_mx_finish(a);
 	if (a->sec[AUDIT_SENDING].ran)
 		audit_sending_finish(a);
+	if (a->sec[AUDIT_MTASTS].ran)
+		audit_mtasts_finish(a);
 	a->done = true;
 	a->cb(a, a->arg);
 }
@@ -254,6 +268,132 @@ audit_sending_finish(struct audit *a)
 	}
 }
 
+/* ---- MTA-STS (RFC 8461) and TLS-RPT (RFC 8460) ---- */
+
+static void
+audit_sts_fetched(struct http_fetch_result *res, void *arg)
+{
+	struct audit *a = arg;
+
+	a->sts = *res;
+	res->body = NULL;	/* taken */
+	a->sts_fetched = true;
+	audit_op_done(a);
+}
+
+static void
+audit_sts_host_done(const struct dns_answer *ans, void *arg)
+{
+	struct audit *a = arg;
+	struct sockaddr_storage ss;
+	struct http_fetch_req req;
+
+	memset(&ss, 0, sizeof(ss));
+	for (size_t i = 0; i < ans->nrr; i++) {
+		if (ans->rr[i].type != DNS_T_A)
+			continue;
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)a->cfg.https_port);
+		sin->sin_addr = ans->rr[i].u.a;
+		break;
+	}
+	if (ss.ss_family == 0) {
+		snprintf(a->sts_error, sizeof(a->sts_error), "%s has no "
+		    "address (A lookup: %s)", a->sts_host,
+		    dns_outcome_name(ans->outcome));
+		a->sts_error_temporary = dns_outcome_is_temporary(ans->outcome);
+		audit_op_done(a);
+		return;
+	}
+	memset(&req, 0, sizeof(req));
+	req.host = a->sts_host;
+	req.path = "/.well-known/mta-sts.txt";
+	req.addr = (struct sockaddr *)&ss;
+	req.addrlen = sizeof(struct sockaddr_in);
+	req.ssl_ctx = a->cfg.https_ctx;
+	req.max_body = 65536;	/* RFC 8461 §3.3: 64 KiB at most */
+	req.timeout_ms = a->cfg.id.smtp.command_timeout_ms > 0 ?
+	    a->cfg.id.smtp.command_timeout_ms : 10000;
+	http_fetch(a->cfg.base, &req, audit_sts_fetched, a);
+}
+
+static void
+audit_sts_txt_done(const struct dns_answer *ans, void *arg)
+{
+	struct audit *a = arg;
+	struct mtasts_txt txt;
+
+	memset(&txt, 0, sizeof(txt));
+	mtasts_judge_txt(a->domain, ans, &a->sec[AUDIT_MTASTS].findings, &txt);
+	a->sts_txt_ok = ans->outcome == DNS_OUT_ANSWER && txt.id[0] != '\0';
+	mtasts_txt_clear(&txt);
+	/* Senders fetch the policy only when the TXT record announces one. */
+	if (a->sts_txt_ok && a->cfg.https_ctx != NULL) {
+		a->pending++;
+		dns_lookup_query(a->cfg.lookup, a->sts_host, DNS_T_A,
+		    audit_sts_host_done, a);
+	}
+	audit_op_done(a);
+}
+
+static void
+audit_tlsrpt_done(const struct dns_answer *ans, void *arg)
+{
+	struct audit *a = arg;
+
+	tlsrpt_judge_txt(a->domain, ans, &a->sec[AUDIT_TLSRPT].findings);
+	a->sec[AUDIT_TLSRPT].ran = true;
+	audit_op_done(a);
+}
+
+static void
+audit_mtasts_finish(struct audit *a)
+{
+	struct mtasts_fetch fe;
+	const char *mx[MX_HOSTS_MAX];
+	size_t nmx = 0;
+
+	if (!a->sts_fetched && a->sts_error[0] == '\0')
+		return;		/* no policy announced, or no fetch asked */
+	for (size_t i = 0; i < a->mx.nhosts; i++)
+		if (a->mx.hosts[i].pref >= 0)
+			mx[nmx++] = a->mx.hosts[i].name;
+	memset(&fe, 0, sizeof(fe));
+	fe.url = a->sts_url;
+	if (a->sts_error[0] != '\0') {
+		fe.error = a->sts_error;
+		fe.error_temporary = a->sts_error_temporary;
+	} else if (a->sts.status == 0 || !a->sts.cert_ok) {
+		/* No usable response: RFC 8461 §3.3 wants a valid
+		 * certificate for the policy host, or nothing. */
+		snprintf(a->sts_error, sizeof(a->sts_error), "%s%s",
+		    a->sts.status ? "certificate of the policy host not "
+		    "valid: " : "", a->sts.cert_error[0] ? a->sts.cert_error :
+		    a->sts.error[0] ? a->sts.error : "not verified");
+		fe.error = a->sts_error;
+		fe.error_temporary = a->sts.cert_error[0] == '\0' &&
+		    strstr(a->sts.error, "timeout") != NULL;
+	} else {
+		fe.status = a->sts.status;
+		fe.content_type = a->sts.content_type[0] ?
+		    a->sts.content_type : NULL;
+		fe.redirects = (a->sts.status >= 300 && a->sts.status < 400);
+		fe.body = a->sts.body;
+		fe.body_len = a->sts.body_len;
+		fe.body_truncated = a->sts.too_large;
+	}
+	mtasts_judge_policy(a->domain, &fe, mx, nmx,
+	    &a->sec[AUDIT_MTASTS].findings);
+	a->sec[AUDIT_MTASTS].data = json_pack("{s:s, s:o, s:o, s:o}",
+	    "policy_url", a->sts_url, "http_status", a->sts.status ?
+	    json_integer(a->sts.status) : json_null(), "policy",
+	    a->sts.body ? json_stringn(a->sts.body, a->sts.body_len) :
+	    json_null(), "error", fe.error ? json_string(fe.error) :
+	    json_null());
+}
+
 static void
 audit_mx_finish(struct audit *a)
 {
@@ -298,6 +438,10 @@ audit_start(const struct audit_config *cfg, audit_callback *cb, void *arg)
 	a->sec[AUDIT_MX].title = "MX and mail hosts";
 	a->sec[AUDIT_SENDING].id = "sending";
 	a->sec[AUDIT_SENDING].title = "Sending addresses";
+	a->sec[AUDIT_MTASTS].id = "mta_sts";
+	a->sec[AUDIT_MTASTS].title = "MTA-STS";
+	a->sec[AUDIT_TLSRPT].id = "tls_rpt";
+	a->sec[AUDIT_TLSRPT].title = "TLS-RPT";
 	snprintf(a->mx.domain, sizeof(a->mx.domain), "%s", a->domain);
 
 	/* Hold one reference while starting, so that no callback can
@@ -310,6 +454,27 @@ audit_start(const struct audit_config *cfg, audit_callback *cb, void *arg)
 	}
 	if (cfg->nips > 0 && audit_wants(a, AUDIT_SENDING))
 		audit_start_sending(a);
+	if (audit_wants(a, AUDIT_MTASTS)) {
+		char name[DNS_NAME_BUF + 16];
+
+		snprintf(a->sts_host, sizeof(a->sts_host), "mta-sts.%s",
+		    a->domain);
+		snprintf(a->sts_url, sizeof(a->sts_url),
+		    "https://%s/.well-known/mta-sts.txt", a->sts_host);
+		snprintf(name, sizeof(name), "_mta-sts.%s", a->domain);
+		a->sec[AUDIT_MTASTS].ran = true;
+		a->pending++;
+		dns_lookup_query(cfg->lookup, name, DNS_T_TXT,
+		    audit_sts_txt_done, a);
+	}
+	if (audit_wants(a, AUDIT_TLSRPT)) {
+		char name[DNS_NAME_BUF + 16];
+
+		snprintf(name, sizeof(name), "_smtp._tls.%s", a->domain);
+		a->pending++;
+		dns_lookup_query(cfg->lookup, name, DNS_T_TXT,
+		    audit_tlsrpt_done, a);
+	}
 	audit_op_done(a);
 	return a;
 }
@@ -543,6 +708,7 @@ audit_free(struct audit *a)
 		finding_list_clear(&a->addrs[i].findings);
 	}
 	mx_facts_clear(&a->mx);
+	free(a->sts.body);
 	free(a->domain);
 	free(a);
 }

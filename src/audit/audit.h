@@ -40,6 +40,10 @@ struct audit_config {
 		char		 text[INET6_ADDRSTRLEN];
 	} ips[AUDIT_IPS_MAX];
 	const char		*helo;	/* --helo: the HELO they send */
+	/* HTTPS (MTA-STS policy): a context from smtp_tls_ctx_new(); NULL
+	 * skips the fetch. https_port is 443 but for tests. */
+	struct ssl_ctx_st	*https_ctx;
+	int			 https_port;
 };
 
 /* One section of the report. A section that did not run is absent. */
@@ -55,6 +59,8 @@ struct audit_section {
 enum audit_section_id {
 	AUDIT_MX = 0,
 	AUDIT_SENDING,		/* --ip: the sending addresses' identity */
+	AUDIT_MTASTS,		/* RFC 8461 */
+	AUDIT_TLSRPT,		/* RFC 8460 */
 	AUDIT_SECTIONS
 };
 

@@ -213,8 +213,18 @@ audit_cmd_run(int argc, char **argv, const char *cmd, unsigned sections)
 			return EXIT_USAGE;
 		}
 	}
+	/* The MTA-STS policy is fetched over HTTPS whatever --no-tls says
+	 * about SMTP. */
+	ac.cfg.https_port = 443;
+	ac.cfg.https_ctx = smtp_tls_ctx_new(ac.ca_file, err, sizeof(err));
+	if (ac.cfg.https_ctx == NULL) {
+		fprintf(stderr, "mxdiag: %s\n", err);
+		smtp_tls_ctx_free(ac.cfg.id.smtp.ssl_ctx);
+		return EXIT_USAGE;
+	}
 	if ((rc = cli_loop_open(&loop, &ac.c)) != 0) {
 		smtp_tls_ctx_free(ac.cfg.id.smtp.ssl_ctx);
+		smtp_tls_ctx_free(ac.cfg.https_ctx);
 		return rc;
 	}
 	ac.cfg.base = loop.base;
@@ -240,6 +250,7 @@ audit_cmd_run(int argc, char **argv, const char *cmd, unsigned sections)
 	audit_free(a);
 	cli_loop_close(&loop);
 	smtp_tls_ctx_free(ac.cfg.id.smtp.ssl_ctx);
+	smtp_tls_ctx_free(ac.cfg.https_ctx);
 	return rc;
 }
 

@@ -19,6 +19,14 @@ void cmd_check_usage(FILE *out);
 int cmd_tls(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_mx(int argc, char **argv);
+int cmd_dkim(int argc, char **argv);
+void cmd_dkim_usage(FILE *out);
+int cmd_bl(int argc, char **argv);
+void cmd_bl_usage(FILE *out);
+int cmd_dmarc(int argc, char **argv);
+int cmd_bimi(int argc, char **argv);
+int cmd_spf(int argc, char **argv);
+void cmd_spf_usage(FILE *out);
 /* subcommand entry points: add yours above this line */
 
 #endif

@@ -25,6 +25,16 @@ static const struct {
 	    "the fixes that matter most" },
 	{ "mx", cmd_mx, "MX records and the identity and STARTTLS of every "
 	    "MX host" },
+	{ "dkim", cmd_dkim, "DKIM key records at given or common selectors: "
+	    "syntax, revocation, testing mode, real key size" },
+	{ "bl", cmd_bl, "DNS blacklists (RFC 5782) for IP addresses and "
+	    "domains, with each list sanity-checked" },
+	{ "dmarc", cmd_dmarc, "DMARC policy: tree walk and public-suffix "
+	    "discovery, every tag, report authorization" },
+	{ "bimi", cmd_bimi, "BIMI record, logo and certificate URLs, and the "
+	    "DMARC enforcement it needs" },
+	{ "spf", cmd_spf, "SPF record, include tree, lookup counts and "
+	    "check_host() for an address" },
 	/* subcommands: add yours above this line */
 };
 

@@ -59,23 +59,25 @@ fetch_finish(struct http_fetch *f)
 	event_active(f->reap, EV_TIMEOUT, 0);
 }
 
-/* Record what the certificate says, once the handshake is done. */
+/* Record what the certificate says, the moment the handshake is done:
+ * evhttp may reset the connection (and the TLS session with it) before
+ * it hands us the response. */
 static void
-fetch_check_cert(struct http_fetch *f)
+fetch_check_cert(struct http_fetch *f, const SSL *ssl)
 {
 	X509 *cert;
 	long v;
 
-	if (f->ssl == NULL || !SSL_is_init_finished(f->ssl))
+	if (f->res.tls_ok)
 		return;
 	f->res.tls_ok = true;
-	cert = SSL_get1_peer_certificate(f->ssl);
+	cert = SSL_get1_peer_certificate(ssl);
 	if (cert == NULL) {
 		snprintf(f->res.cert_error, sizeof(f->res.cert_error),
 		    "no certificate");
 		return;
 	}
-	v = SSL_get_verify_result(f->ssl);
+	v = SSL_get_verify_result(ssl);
 	if (v != X509_V_OK)
 		snprintf(f->res.cert_error, sizeof(f->res.cert_error), "%s",
 		    X509_verify_cert_error_string(v));
@@ -88,13 +90,24 @@ fetch_check_cert(struct http_fetch *f)
 }
 
 static void
+fetch_ssl_info(const SSL *ssl, int where, int ret)
+{
+	struct http_fetch *f = SSL_get_app_data(ssl);
+
+	if ((where & SSL_CB_HANDSHAKE_DONE) && f != NULL)
+		fetch_check_cert(f, ssl);
+}
+
+static void
 fetch_done(struct evhttp_request *req, void *arg)
 {
 	struct http_fetch *f = arg;
 	struct evkeyvalq *h;
 	const char *v;
 
-	fetch_check_cert(f);
+	if (!f->res.tls_ok && f->res.status == 0 && f->res.error[0] == '\0')
+		snprintf(f->res.cert_error, sizeof(f->res.cert_error),
+		    "no TLS handshake");
 	if (req == NULL || evhttp_request_get_response_code(req) == 0) {
 		if (f->res.error[0] == '\0')
 			snprintf(f->res.error, sizeof(f->res.error), "%s",
@@ -194,6 +207,8 @@ http_fetch(struct event_base *base, const struct http_fetch_req *req,
 		goto fail;
 	}
 	SSL_set_tlsext_host_name(f->ssl, f->host);
+	SSL_set_app_data(f->ssl, f);
+	SSL_set_info_callback(f->ssl, fetch_ssl_info);
 	bev = bufferevent_openssl_socket_new(base, -1, f->ssl,
 	    BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE);
 	if (bev == NULL) {

@@ -30,7 +30,9 @@ struct http_fetch_req {
 struct http_fetch_result {
 	bool	 connected;
 	bool	 tls_ok;		/* handshake done */
-	bool	 cert_ok;		/* chain verified and names host */
+	bool	 cert_ok;		/* chain verified and names host; a
+					 * response without it must not be
+					 * trusted */
 	char	 cert_error[128];
 	int	 status;		/* HTTP status, 0 when none */
 	char	 content_type[128];

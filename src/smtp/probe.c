@@ -186,9 +186,14 @@ probe_start_tls(struct smtp_probe *p)
 		probe_finish(p);
 		return;
 	}
-	/* SNI: servers with several certificates pick by it. */
-	if (p->cfg.tls_name != NULL && p->cfg.tls_name[0] != '\0')
-		SSL_set_tlsext_host_name(ssl, p->cfg.tls_name);
+	/* SNI: servers with several certificates pick by it. (The macro
+	 * casts away const, hence the copy.) */
+	if (p->cfg.tls_name != NULL && p->cfg.tls_name[0] != '\0') {
+		char sni[256];
+
+		snprintf(sni, sizeof(sni), "%s", p->cfg.tls_name);
+		SSL_set_tlsext_host_name(ssl, sni);
+	}
 	tls = bufferevent_openssl_filter_new(p->base, p->bev, ssl,
 	    BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE);
 	if (tls == NULL) {

@@ -85,6 +85,18 @@ expect sending '[.sections.sending.data.addresses[] | {address, iprev}] == [{"ad
 expect sending '[.sections.sending.findings[] | .code + "=" + .status] == ["sending.helo_match=pass", "sending.helo_mismatch=warning"]' "HELO compared with each PTR"
 expect sending '.summary.top_fixes[0].code == "ptr.none" and (.summary.top_fixes[0].fix | test("set to mail.example.test"))' "the fix names the HELO as the PTR to publish"
 expect sending '.sections.sending.data.addresses[0].smtp == null' "sending addresses are not connected to"
+# MTA-STS: the policy is fetched over HTTPS from the world's policy server
+# (test-CA certificate) and its mx patterns matched against the real MX.
+sts() { printf '[.sections.mta_sts.findings[] | select(.code == "%s" and .status == "%s")] | length >= 1' "$1" "$2"; }
+run audit sts_good 0 audit.test
+expect sts_good "$(sts mtasts.mx_matched pass)"
+expect sts_good '.sections.mta_sts.data.http_status == 200 and (.sections.mta_sts.data.policy | test("mode: enforce"))' "policy fetched"
+expect sts_good '[.sections.tls_rpt.findings[] | select(.code == "tlsrpt.record" and .status == "pass")] | length == 1' "TLS-RPT record read"
+run audit sts_unmatched 1 twomx.audit.test
+expect sts_unmatched "$(sts mtasts.mx_unmatched fail)"
+"$MXDIAG" audit --format json --resolver 127.0.0.1:5353 --port 2525 --ehlo checker.example.test --timeout 5 audit.test > "$OUT/sts_untrusted.json" 2>/dev/null
+expect sts_untrusted "$(sts mtasts.policy_fetch fail)"
+expect sts_untrusted '.sections.mta_sts.data.error | test("certificate")' "an untrusted policy certificate is refused"
 run audit text_ok 0 audit.test
 "$MXDIAG" audit "${ARGS[@]}" twomx.audit.test > "$OUT/text.txt" 2>&1
 grep -q '^grade ' "$OUT/text.txt" && grep -q '^fix first:' "$OUT/text.txt" && ok "text: grade and fixes first" ||
