@@ -15,6 +15,14 @@
 #include "http/fetch.h"
 #include "policy/mtasts.h"
 #include "policy/tlsrpt.h"
+#include "dkim/dkim.h"
+#include "dnsbl/dnsbl.h"
+#include "policy/bimi.h"
+#include "policy/dmarc.h"
+#include "policy/render.h"
+#include "spf/eval.h"
+#include "spf/judge.h"
+#include "spf/render.h"
 #include "util/util.h"
 
 struct audit_addr {
@@ -42,6 +50,15 @@ struct audit {
 	struct http_fetch_result sts;
 	char			 sts_error[DNS_NAME_BUF + 128];
 	bool			 sts_error_temporary;
+	/* The modules' runs. */
+	struct spf_check	*spf[1 + AUDIT_IPS_MAX];
+	size_t			 nspf;
+	struct dmarc_discovery	*dmarc;
+	struct bimi_check	*bimi;
+	struct dkim_report	*dkim;
+	struct dnsbl_report	*bl;
+	int			 hosts_pending;	/* MX host lookups out */
+	bool			 bl_started;
 	size_t			 naddrs;
 	struct audit_addr	 addrs[MX_HOSTS_MAX * AUDIT_ADDRS_PER_HOST +
 				    AUDIT_IPS_MAX];
@@ -60,6 +77,8 @@ struct audit_addr_ctx {
 
 static void audit_mx_finish(struct audit *a);
 static void audit_mtasts_finish(struct audit *a);
+static void audit_modules_finish(struct audit *a);
+static void audit_bl_start(struct audit *a);
 static void audit_sending_finish(struct audit *a);
 static bool audit_wants(const struct audit *a, enum audit_section_id id);
 
@@ -76,6 +95,7 @@ audit_op_done(struct audit *a)
 		audit_sending_finish(a);
 	if (a->sec[AUDIT_MTASTS].ran)
 		audit_mtasts_finish(a);
+	audit_modules_finish(a);
 	a->done = true;
 	a->cb(a, a->arg);
 }
@@ -155,6 +175,9 @@ audit_host_done(const struct dns_answer *ans, void *arg)
 		}
 	}
 	free(ctx);
+	/* Blacklists need every MX address: start them after the last. */
+	if (--a->hosts_pending == 0)
+		audit_bl_start(a);
 	audit_op_done(a);
 }
 
@@ -165,6 +188,7 @@ audit_host_lookup(struct audit *a, struct mx_host *h, uint16_t qtype)
 
 	ctx->a = a;
 	ctx->h = h;
+	a->hosts_pending++;
 	a->pending++;
 	dns_lookup_query(a->cfg.lookup, h->name, qtype, audit_host_done, ctx);
 }
@@ -185,6 +209,8 @@ audit_mx_done(const struct dns_answer *ans, void *arg)
 		if (a->cfg.family != AF_INET)
 			audit_host_lookup(a, h, DNS_T_AAAA);
 	}
+	if (a->hosts_pending == 0)
+		audit_bl_start(a);
 	audit_op_done(a);
 }
 
@@ -394,6 +420,225 @@ audit_mtasts_finish(struct audit *a)
 	    json_null());
 }
 
+/* ---- SPF, DMARC, DKIM, BIMI, blacklists: the modules' own runs ---- */
+
+static void
+audit_spf_done(struct spf_check *c, void *arg)
+{
+	audit_op_done(arg);
+}
+
+static void
+audit_dmarc_done(struct dmarc_discovery *d, void *arg)
+{
+	audit_op_done(arg);
+}
+
+static void
+audit_bimi_done(struct bimi_check *b, void *arg)
+{
+	audit_op_done(arg);
+}
+
+static void
+audit_dkim_done(struct dkim_report *r, void *arg)
+{
+	audit_op_done(arg);
+}
+
+static void
+audit_bl_done(struct dnsbl_report *r, void *arg)
+{
+	audit_op_done(arg);
+}
+
+static void
+audit_note_error(struct audit *a, enum audit_section_id id, const char *what)
+{
+	struct finding *fd = finding_add(&a->sec[id].findings, "audit.skipped",
+	    FINDING_SKIPPED, "%s not checked", a->sec[id].title);
+
+	finding_explain(fd, "%s", what);
+	a->sec[id].ran = true;
+}
+
+static void
+audit_spf_start(struct audit *a)
+{
+	char err[256], sender[DNS_NAME_BUF + 16];
+	struct spf_request req;
+
+	snprintf(sender, sizeof(sender), "postmaster@%s", a->domain);
+	for (size_t i = 0; i <= a->cfg.nips; i++) {
+		memset(&req, 0, sizeof(req));
+		req.domain = a->domain;
+		req.sender = sender;
+		req.helo = a->cfg.helo;
+		req.ip = i == 0 ? NULL : a->cfg.ips[i - 1].text;
+		req.audit = true;
+		if (spf_check_new(a->cfg.lookup, &req, &a->spf[a->nspf], err,
+		    sizeof(err)) != 0) {
+			if (i == 0) {
+				audit_note_error(a, AUDIT_SPF, err);
+				return;
+			}
+			continue;
+		}
+		a->pending++;
+		spf_check_run(a->spf[a->nspf++], audit_spf_done, a);
+	}
+	a->sec[AUDIT_SPF].ran = true;
+}
+
+static void
+audit_policy_start(struct audit *a)
+{
+	if (audit_wants(a, AUDIT_DMARC)) {
+		a->dmarc = xcalloc(1, sizeof(*a->dmarc));
+		a->pending++;
+		if (dmarc_discover_start(a->cfg.lookup, a->cfg.psl, a->domain,
+		    NULL, 0, a->dmarc, audit_dmarc_done, a) != 0) {
+			a->pending--;
+			free(a->dmarc);
+			a->dmarc = NULL;
+			audit_note_error(a, AUDIT_DMARC, "not a usable domain");
+		} else {
+			a->sec[AUDIT_DMARC].ran = true;
+		}
+	}
+	if (audit_wants(a, AUDIT_BIMI)) {
+		a->bimi = xcalloc(1, sizeof(*a->bimi));
+		a->pending++;
+		if (bimi_check_start(a->cfg.lookup, a->cfg.psl, a->domain, NULL,
+		    NULL, 0, a->bimi, audit_bimi_done, a) != 0) {
+			a->pending--;
+			free(a->bimi);
+			a->bimi = NULL;
+			audit_note_error(a, AUDIT_BIMI, "not a usable domain");
+		} else {
+			a->sec[AUDIT_BIMI].ran = true;
+		}
+	}
+	if (audit_wants(a, AUDIT_DKIM)) {
+		char err[256];
+
+		a->dkim = dkim_report_new(a->domain, a->cfg.selectors,
+		    a->cfg.nselectors, err, sizeof(err));
+		if (a->dkim == NULL) {
+			audit_note_error(a, AUDIT_DKIM, err);
+		} else {
+			a->pending++;
+			dkim_report_lookup(a->dkim, a->cfg.lookup, audit_dkim_done,
+			    a);
+			a->sec[AUDIT_DKIM].ran = true;
+		}
+	}
+}
+
+/* The blacklists: the domain, every MX address, every sending address. */
+static void
+audit_bl_start(struct audit *a)
+{
+	const char *targets[1 + MX_HOSTS_MAX * AUDIT_ADDRS_PER_HOST +
+	    AUDIT_IPS_MAX];
+	char addrs[UTIL_ARRAY_LEN(targets)][INET6_ADDRSTRLEN];
+	size_t n = 0;
+	char err[256];
+
+	if (a->bl_started || a->cfg.lists == NULL || !audit_wants(a, AUDIT_BL))
+		return;
+	a->bl_started = true;
+	targets[n++] = a->domain;
+	for (size_t i = 0; i < a->mx.nhosts; i++) {
+		const struct mx_host *h = &a->mx.hosts[i];
+		const struct dns_answer *ans[2] = { &h->a, &h->aaaa };
+
+		for (size_t k = 0; k < 2; k++)
+			for (size_t r = 0; r < ans[k]->nrr &&
+			    n < UTIL_ARRAY_LEN(targets) - AUDIT_IPS_MAX; r++)
+				if (dns_rr_address(&ans[k]->rr[r], addrs[n],
+				    sizeof(addrs[n])))
+					targets[n] = addrs[n], n++;
+	}
+	for (size_t i = 0; i < a->cfg.nips; i++)
+		targets[n++] = a->cfg.ips[i].text;
+	a->bl = dnsbl_report_new(a->cfg.lists, targets, n, err, sizeof(err));
+	if (a->bl == NULL) {
+		audit_note_error(a, AUDIT_BL, err);
+		return;
+	}
+	a->pending++;
+	dnsbl_report_lookup(a->bl, a->cfg.lookup, audit_bl_done, a);
+	a->sec[AUDIT_BL].ran = true;
+}
+
+static void
+audit_modules_finish(struct audit *a)
+{
+	struct audit_section *s;
+
+	if (a->nspf > 0) {
+		struct finding_list fl = { 0 };
+
+		s = &a->sec[AUDIT_SPF];
+		spf_judge(a->spf[0], &fl);
+		s->data = spf_render_json(a->spf[0], &fl, 0);
+		json_object_del(s->data, "findings");
+		finding_list_move(&s->findings, &fl);
+		/* Each sending address: its check_host() result only; the
+		 * record's other findings are the same as above. */
+		if (a->nspf > 1) {
+			json_t *per = json_array();
+
+			for (size_t i = 1; i < a->nspf; i++) {
+				struct finding *fd;
+
+				spf_judge(a->spf[i], &fl);
+				if ((fd = finding_list_take(&fl, "spf.result"))) {
+					strvec_pushf(&fd->evidence, "address: %s",
+					    a->cfg.ips[i - 1].text);
+					finding_list_append(&s->findings, fd);
+				}
+				json_array_append_new(per, json_pack("{s:s, s:s}",
+				    "address", a->cfg.ips[i - 1].text, "result",
+				    spf_result_name(spf_check_result(a->spf[i]))));
+				finding_list_clear(&fl);
+			}
+			json_object_set_new(s->data, "sending_results", per);
+		}
+	}
+	if (a->dmarc != NULL) {
+		s = &a->sec[AUDIT_DMARC];
+		dmarc_judge(a->dmarc, &s->findings);
+		s->data = dmarc_json(a->dmarc, &s->findings);
+		json_object_del(s->data, "findings");
+	}
+	if (a->bimi != NULL) {
+		s = &a->sec[AUDIT_BIMI];
+		bimi_judge(a->bimi, &s->findings);
+		s->data = bimi_json(a->bimi, &s->findings);
+		json_object_del(s->data, "findings");
+	}
+	if (a->dkim != NULL) {
+		s = &a->sec[AUDIT_DKIM];
+		s->data = dkim_report_json(a->dkim);
+		for (size_t i = 0; i < a->dkim->n; i++)
+			finding_list_move(&s->findings,
+			    &a->dkim->sel[i].findings);
+		finding_list_move(&s->findings, &a->dkim->findings);
+	}
+	if (a->bl != NULL) {
+		s = &a->sec[AUDIT_BL];
+		s->data = dnsbl_report_json(a->bl);
+		for (size_t i = 0; i < a->bl->set->n; i++)
+			finding_list_move(&s->findings,
+			    &a->bl->lists[i].findings);
+		for (size_t i = 0; i < a->bl->ntargets; i++)
+			finding_list_move(&s->findings,
+			    &a->bl->targets[i].findings);
+	}
+}
+
 static void
 audit_mx_finish(struct audit *a)
 {
@@ -438,6 +683,16 @@ audit_start(const struct audit_config *cfg, audit_callback *cb, void *arg)
 	a->sec[AUDIT_MX].title = "MX and mail hosts";
 	a->sec[AUDIT_SENDING].id = "sending";
 	a->sec[AUDIT_SENDING].title = "Sending addresses";
+	a->sec[AUDIT_SPF].id = "spf";
+	a->sec[AUDIT_SPF].title = "SPF";
+	a->sec[AUDIT_DMARC].id = "dmarc";
+	a->sec[AUDIT_DMARC].title = "DMARC";
+	a->sec[AUDIT_DKIM].id = "dkim";
+	a->sec[AUDIT_DKIM].title = "DKIM";
+	a->sec[AUDIT_BIMI].id = "bimi";
+	a->sec[AUDIT_BIMI].title = "BIMI";
+	a->sec[AUDIT_BL].id = "blacklists";
+	a->sec[AUDIT_BL].title = "Blacklists";
 	a->sec[AUDIT_MTASTS].id = "mta_sts";
 	a->sec[AUDIT_MTASTS].title = "MTA-STS";
 	a->sec[AUDIT_TLSRPT].id = "tls_rpt";
@@ -454,6 +709,11 @@ audit_start(const struct audit_config *cfg, audit_callback *cb, void *arg)
 	}
 	if (cfg->nips > 0 && audit_wants(a, AUDIT_SENDING))
 		audit_start_sending(a);
+	if (audit_wants(a, AUDIT_SPF))
+		audit_spf_start(a);
+	audit_policy_start(a);
+	if (!audit_wants(a, AUDIT_MX))
+		audit_bl_start(a);
 	if (audit_wants(a, AUDIT_MTASTS)) {
 		char name[DNS_NAME_BUF + 16];
 
@@ -708,6 +968,18 @@ audit_free(struct audit *a)
 		finding_list_clear(&a->addrs[i].findings);
 	}
 	mx_facts_clear(&a->mx);
+	for (size_t i = 0; i < a->nspf; i++)
+		spf_check_free(a->spf[i]);
+	if (a->dmarc) {
+		dmarc_discovery_clear(a->dmarc);
+		free(a->dmarc);
+	}
+	if (a->bimi) {
+		bimi_check_clear(a->bimi);
+		free(a->bimi);
+	}
+	dkim_report_free(a->dkim);
+	dnsbl_report_free(a->bl);
 	free(a->sts.body);
 	free(a->domain);
 	free(a);

@@ -20,6 +20,9 @@
 #define AUDIT_ADDRS_PER_HOST	8
 #define AUDIT_IPS_MAX		16	/* --ip sending addresses */
 
+struct orgdomain_psl;
+struct dnsbl_set;
+
 struct audit_config {
 	struct event_base	*base;
 	dns_resolver		*res;
@@ -44,6 +47,10 @@ struct audit_config {
 	 * skips the fetch. https_port is 443 but for tests. */
 	struct ssl_ctx_st	*https_ctx;
 	int			 https_port;
+	const struct orgdomain_psl *psl;	/* DMARC/BIMI org domains */
+	const struct dnsbl_set	*lists;		/* blacklists to ask */
+	const char *const	*selectors;	/* DKIM; NULL: the defaults */
+	size_t			 nselectors;
 };
 
 /* One section of the report. A section that did not run is absent. */
@@ -59,8 +66,13 @@ struct audit_section {
 enum audit_section_id {
 	AUDIT_MX = 0,
 	AUDIT_SENDING,		/* --ip: the sending addresses' identity */
+	AUDIT_SPF,		/* RFC 7208 */
+	AUDIT_DMARC,		/* RFC 9989, RFC 7489 */
+	AUDIT_DKIM,		/* RFC 6376 keys */
+	AUDIT_BIMI,
 	AUDIT_MTASTS,		/* RFC 8461 */
 	AUDIT_TLSRPT,		/* RFC 8460 */
+	AUDIT_BL,		/* RFC 5782 */
 	AUDIT_SECTIONS
 };
 

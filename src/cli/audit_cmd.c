@@ -15,6 +15,9 @@
 #include "cli/cli.h"
 #include "cli/common.h"
 #include "cli/target.h"
+#include "dkim/dkim.h"
+#include "dnsbl/list.h"
+#include "policy/orgdomain.h"
 #include "smtp/reply.h"
 
 struct audit_cmd {
@@ -24,6 +27,9 @@ struct audit_cmd {
 	const char		*ca_file;
 	bool			 no_tls;
 	bool			 done;
+	const char		*selectors[DKIM_SELECTORS_MAX];
+	const char		*lists_file;
+	const char		*psl_file;
 };
 
 static void
@@ -50,6 +56,11 @@ audit_cmd_usage(FILE *out, const char *cmd)
 	    "  --ip ADDRESS          a sending address: its reverse DNS identity\n"
 	    "                        (and its SPF result); repeatable\n"
 	    "  --helo NAME           the HELO name the sending addresses use\n"
+	    "  --selector S          DKIM selector to check (repeatable; default:\n"
+	    "                        common providers' selectors)\n"
+	    "  --lists FILE          blacklists to ask instead of the default set\n"
+	    "                        (format: docs/findings-dnsbl.md)\n"
+	    "  --psl FILE            public suffix list for RFC 7489 DMARC\n"
 	    "\nExit status: 0 all checks passed, 1 problems found, 2 some\n"
 	    "checks could not be completed, 64 usage error.\n", out);
 }
@@ -74,6 +85,9 @@ audit_cmd_parse(int argc, char **argv, struct audit_cmd *ac, const char *cmd)
 		{ "no-smtp",	no_argument,	   NULL, 'n' },
 		{ "ip",		required_argument, NULL, 'i' },
 		{ "helo",	required_argument, NULL, 'H' },
+		{ "selector",	required_argument, NULL, 's' },
+		{ "lists",	required_argument, NULL, 'L' },
+		{ "psl",	required_argument, NULL, 'P' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -141,6 +155,21 @@ audit_cmd_parse(int argc, char **argv, struct audit_cmd *ac, const char *cmd)
 			ac->cfg.nips++;
 			break;
 		}
+		case 's':
+			if (ac->cfg.nselectors == DKIM_SELECTORS_MAX ||
+			    !dkim_selector_valid(optarg)) {
+				fprintf(stderr, "mxdiag: bad or too many "
+				    "--selector \"%s\"\n", optarg);
+				return -1;
+			}
+			ac->selectors[ac->cfg.nselectors++] = optarg;
+			break;
+		case 'L':
+			ac->lists_file = optarg;
+			break;
+		case 'P':
+			ac->psl_file = optarg;
+			break;
 		case 'H':
 			if (!smtp_hostname_valid(optarg)) {
 				fprintf(stderr, "mxdiag: bad --helo \"%s\"\n",
@@ -184,6 +213,8 @@ audit_cmd_run(int argc, char **argv, const char *cmd, unsigned sections)
 	struct audit_cmd ac;
 	struct cli_loop loop;
 	struct audit *a;
+	struct orgdomain_psl psl;
+	struct dnsbl_set lists;
 	char err[256];
 	int rc;
 
@@ -201,6 +232,27 @@ audit_cmd_run(int argc, char **argv, const char *cmd, unsigned sections)
 		return EXIT_USAGE;
 	}
 	cli_common_finish(&ac.c);
+	memset(&psl, 0, sizeof(psl));
+	memset(&lists, 0, sizeof(lists));
+	if (!orgdomain_psl_open(&psl, ac.psl_file, err, sizeof(err)) &&
+	    ac.psl_file != NULL) {
+		fprintf(stderr, "mxdiag: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (ac.lists_file != NULL) {
+		if (dnsbl_set_load(&lists, ac.lists_file, err,
+		    sizeof(err)) != 0) {
+			fprintf(stderr, "mxdiag: %s\n", err);
+			orgdomain_psl_close(&psl);
+			return EXIT_USAGE;
+		}
+	} else {
+		dnsbl_set_defaults(&lists);
+	}
+	ac.cfg.psl = &psl;
+	ac.cfg.lists = &lists;
+	if (ac.cfg.nselectors > 0)
+		ac.cfg.selectors = ac.selectors;
 	ac.cfg.id.smtp.ehlo_name = ac.ehlo;
 	ac.cfg.id.smtp.connect_timeout_ms = ac.c.timeout_ms;
 	ac.cfg.id.smtp.greeting_timeout_ms = ac.c.timeout_ms;
@@ -251,6 +303,8 @@ audit_cmd_run(int argc, char **argv, const char *cmd, unsigned sections)
 	cli_loop_close(&loop);
 	smtp_tls_ctx_free(ac.cfg.id.smtp.ssl_ctx);
 	smtp_tls_ctx_free(ac.cfg.https_ctx);
+	dnsbl_set_clear(&lists);
+	orgdomain_psl_close(&psl);
 	return rc;
 }
 

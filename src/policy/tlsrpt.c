@@ -77,6 +77,9 @@ tlsrpt_record_parse(const char *text, size_t len, struct tlsrpt_record *r)
 	if (!have_rua && r->errors.n == 0)
 		strvec_push(&r->errors, "no rua: a TLS-RPT record must name "
 		    "where reports go");
+	else if (have_rua && r->rua.n == 0)
+		/* "rua=," parses as a list with only empty entries. */
+		strvec_push(&r->errors, "rua names no report address");
 	for (size_t i = 0; i < r->rua.n; i++) {
 		const struct policy_uri *u = &r->rua.v[i];
 

@@ -42,11 +42,7 @@ finding_add(struct finding_list *fl, const char *code, enum finding_status st,
 	f->title = xvasprintf(title_fmt, ap);
 	va_end(ap);
 	f->explanation = xstrdup("");
-	if (fl->n == fl->cap) {
-		fl->cap = fl->cap ? fl->cap * 2 : 8;
-		fl->v = xreallocarray(fl->v, fl->cap, sizeof(*fl->v));
-	}
-	fl->v[fl->n++] = f;
+	finding_list_append(fl, f);
 	return f;
 }
 
@@ -109,6 +105,41 @@ finding_list_clear(struct finding_list *fl)
 	free(fl->v);
 	fl->v = NULL;
 	fl->n = fl->cap = 0;
+}
+
+void
+finding_list_append(struct finding_list *fl, struct finding *f)
+{
+	if (fl->n == fl->cap) {
+		fl->cap = fl->cap ? fl->cap * 2 : 8;
+		fl->v = xreallocarray(fl->v, fl->cap, sizeof(*fl->v));
+	}
+	fl->v[fl->n++] = f;
+}
+
+struct finding *
+finding_list_take(struct finding_list *fl, const char *code)
+{
+	for (size_t i = 0; i < fl->n; i++)
+		if (strcmp(fl->v[i]->code, code) == 0) {
+			struct finding *f = fl->v[i];
+
+			memmove(&fl->v[i], &fl->v[i + 1],
+			    (fl->n - i - 1) * sizeof(*fl->v));
+			fl->n--;
+			return f;
+		}
+	return NULL;
+}
+
+void
+finding_list_move(struct finding_list *dst, struct finding_list *src)
+{
+	for (size_t i = 0; i < src->n; i++)
+		finding_list_append(dst, src->v[i]);
+	free(src->v);
+	src->v = NULL;
+	src->n = src->cap = 0;
 }
 
 /* Rank for "worst": a check that could not finish outranks a failure,

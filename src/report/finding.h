@@ -62,6 +62,13 @@ void finding_trip(struct finding *f, const char *engine, const char *rule,
 struct finding *finding_list_find(const struct finding_list *fl,
     const char *code);
 void finding_list_clear(struct finding_list *fl);
+/* Remove the finding with code from fl and return it (the caller owns
+ * it now), or NULL. */
+struct finding *finding_list_take(struct finding_list *fl, const char *code);
+/* Append f; the list owns it. */
+void finding_list_append(struct finding_list *fl, struct finding *f);
+/* Move every finding of src to the end of dst; src is left empty. */
+void finding_list_move(struct finding_list *dst, struct finding_list *src);
 
 /* The worst status in the list, by the order of severity used for exit
  * codes: temperror > permerror > fail > warning > info > pass > skipped. */

@@ -83,22 +83,38 @@ expect temp '.summary.complete == false' "summary says incomplete"
 run audit sending 1 audit.test --ip 127.0.0.2 --ip 127.0.0.4 --helo mail.example.test
 expect sending '[.sections.sending.data.addresses[] | {address, iprev}] == [{"address": "127.0.0.2", "iprev": "pass"}, {"address": "127.0.0.4", "iprev": "fail"}]' "each sending address's identity"
 expect sending '[.sections.sending.findings[] | .code + "=" + .status] == ["sending.helo_match=pass", "sending.helo_mismatch=warning"]' "HELO compared with each PTR"
-expect sending '.summary.top_fixes[0].code == "ptr.none" and (.summary.top_fixes[0].fix | test("set to mail.example.test"))' "the fix names the HELO as the PTR to publish"
+expect sending '[.sections.sending.data.addresses[1].findings[] | select(.code == "ptr.none") | .remediation[0] | test("set to mail.example.test")] == [true]' "the fix names the HELO as the PTR to publish"
 expect sending '.sections.sending.data.addresses[0].smtp == null' "sending addresses are not connected to"
 # MTA-STS: the policy is fetched over HTTPS from the world's policy server
 # (test-CA certificate) and its mx patterns matched against the real MX.
 sts() { printf '[.sections.mta_sts.findings[] | select(.code == "%s" and .status == "%s")] | length >= 1' "$1" "$2"; }
-run audit sts_good 0 audit.test
+run audit sts_good 0 good.test
 expect sts_good "$(sts mtasts.mx_matched pass)"
 expect sts_good '.sections.mta_sts.data.http_status == 200 and (.sections.mta_sts.data.policy | test("mode: enforce"))' "policy fetched"
 expect sts_good '[.sections.tls_rpt.findings[] | select(.code == "tlsrpt.record" and .status == "pass")] | length == 1' "TLS-RPT record read"
 run audit sts_unmatched 1 twomx.audit.test
 expect sts_unmatched "$(sts mtasts.mx_unmatched fail)"
-"$MXDIAG" audit --format json --resolver 127.0.0.1:5353 --port 2525 --ehlo checker.example.test --timeout 5 audit.test > "$OUT/sts_untrusted.json" 2>/dev/null
+"$MXDIAG" audit --format json --resolver 127.0.0.1:5353 --port 2525 --ehlo checker.example.test --timeout 5 good.test > "$OUT/sts_untrusted.json" 2>/dev/null
 expect sts_untrusted "$(sts mtasts.policy_fetch fail)"
 expect sts_untrusted '.sections.mta_sts.data.error | test("certificate")' "an untrusted policy certificate is refused"
-run audit text_ok 0 audit.test
-"$MXDIAG" audit "${ARGS[@]}" twomx.audit.test > "$OUT/text.txt" 2>&1
+# The whole audit of a domain configured right, and of one that lacks SPF
+# and DMARC (audit.test), with the world's test blacklists.
+LISTS=$HERE/../dnsbl/world.conf
+sec() { printf '[.sections.%s.findings[] | select(.code == "%s" and .status == "%s")] | length >= 1' "$1" "$2" "$3"; }
+run audit full_good 0 good.test --ip 127.0.0.2 --helo mail.example.test
+expect full_good '.summary.grade == "A" and .summary.failures == 0 and .summary.warnings == 0' "grade A, nothing to fix"
+expect full_good '(.sections | keys | sort) == (["blacklists", "bimi", "dkim", "dmarc", "mta_sts", "mx", "sending", "spf", "tls_rpt"] | sort)' "every section ran"
+expect full_good '.sections.spf.data.sending_results == [{"address": "127.0.0.2", "result": "pass"}]' "SPF result for the sending address"
+expect full_good "$(sec dkim dkim.found pass)" "DKIM key found among the default selectors"
+expect full_good '.sections.dmarc.data.policy == "reject"' "DMARC policy read"
+expect full_good "$(sec mta_sts mtasts.mx_matched pass)"
+run audit full_listed 1 good.test --ip 127.0.0.2 --lists "$LISTS"
+expect full_listed "$(sec blacklists bl.listed fail)" "the test list lists 127.0.0.2 (its RFC 5782 test entry)"
+run audit full_bad 1 audit.test
+expect full_bad '[.summary.top_fixes[].code] | map(startswith("spf.") or startswith("dmarc.")) | any' "missing SPF or DMARC is among the fixes first"
+expect full_bad '.summary.grade != "A"' "not graded A"
+run audit text_ok 0 good.test
+"$MXDIAG" audit "${ARGS[@]}" audit.test > "$OUT/text.txt" 2>&1
 grep -q '^grade ' "$OUT/text.txt" && grep -q '^fix first:' "$OUT/text.txt" && ok "text: grade and fixes first" ||
 	not_ok "text: grade and fixes first" "$(head -5 "$OUT/text.txt")"
 "$MXDIAG" mx audit.test nonsense > /dev/null 2>&1; rc=$?

@@ -35,6 +35,8 @@ static const struct rec_case cases[] = {
 	{ "v=TLSRPTv1; rua=mailto:a@example.com;; ", true, true, 1, 1, 0 },
 	{ "v=TLSRPTv1", true, false, 0, 0, 0 },
 	{ "v=TLSRPTv1; rua=", true, false, 0, 0, 0 },
+	/* found by fuzzing: a list of nothing but an empty entry */
+	{ "v=TLSRPTv1;;rua=,", true, false, 0, 2, 0 },
 	{ "v=TLSRPTv1; rua=tls@example.com", true, false, 1, 0, 0 },
 	{ "v=TLSRPTv1; rua=http://r.example.net/", true, false, 1, 0, 0 },
 	{ "v=TLSRPTv1; rua=mailto:a@example.com; rua=mailto:b@example.com",

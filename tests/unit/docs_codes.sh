@@ -6,7 +6,7 @@ set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 codes=$(sed -n 's/^[[:space:]]*{ "\([a-z_]*\.[a-z_.]*\)", a_.*/\1/p' "$root/src/check/advice.c"
 	grep -o '"target\.[a-z_]*"' "$root/src/cli/check_cmd.c" | tr -d '"'
-	grep -oh '"\(mx\|sending\)\.[a-z_]*"' "$root/src/audit/mx.c" "$root/src/audit/audit.c" | tr -d '"' | sort -u)
+	grep -oh '"\(mx\|sending\|audit\)\.[a-z_]*"' "$root/src/audit/mx.c" "$root/src/audit/audit.c" | tr -d '"' | sort -u)
 echo "1..2"
 missing=""
 for c in $codes; do
