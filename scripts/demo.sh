@@ -31,3 +31,9 @@ echo "== An aligned server, a server with no PTR, and an RFC 2317 delegation, as
 # (192.0.2.10 is a documentation address: DNS only, never connected to.)
 { $MX --format json 127.0.0.2:2525 127.0.0.4:2525; $MX --format json --no-smtp 192.0.2.10; } |
 	jq -c '.targets[].addresses[] | {address, ptr, iprev, banner_hostname, ehlo_hostname, mta, aligned, findings: [.findings[] | select(.status != "pass") | .code]}'
+echo
+echo "== The domain audit of audit.test (no SPF, no DMARC): grade and the fixes first"
+# shellcheck disable=SC2086
+build-demo/mxdiag audit --resolver 127.0.0.1:5353 --port 2525 --ehlo demo.example.test \
+	--ca-file "$WORLD/ca/ca.pem" audit.test | sed -n '1,12p'
+echo "(full report: build-demo/mxdiag audit --resolver 127.0.0.1:5353 --port 2525 --ca-file ... audit.test)"
