@@ -38,26 +38,6 @@ bimi_usage(FILE *out)
 	    out);
 }
 
-static int
-bimi_exit(const struct finding_list *fl, bool *problems, bool *temporary)
-{
-	*problems = *temporary = false;
-	for (size_t i = 0; i < fl->n; i++)
-		switch (fl->v[i]->status) {
-		case FINDING_FAIL:
-		case FINDING_PERMERROR:
-		case FINDING_WARNING:
-			*problems = true;
-			break;
-		case FINDING_TEMPERROR:
-			*temporary = true;
-			break;
-		default:
-			break;
-		}
-	return *problems ? EXIT_PROBLEMS : *temporary ? EXIT_UNCHECKED :
-	    EXIT_PASS;
-}
 
 static void
 bimi_done(struct bimi_check *b, void *arg)
@@ -158,7 +138,7 @@ cmd_bimi(int argc, char **argv)
 		return EXIT_SOFTWARE;
 	}
 	bimi_judge(b, &fl);
-	rc = bimi_exit(&fl, &problems, &temporary);
+	rc = cli_exit_status(&fl, &problems, &temporary);
 	if (c.format == CLI_FORMAT_JSON) {
 		json_t *doc = json_object(), *body = bimi_json(b, &fl);
 

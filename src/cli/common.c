@@ -130,6 +130,45 @@ cli_loop_close(struct cli_loop *l)
 }
 
 void
+cli_tally_add(struct cli_tally *t, const struct finding_list *fl)
+{
+	for (size_t i = 0; i < fl->n; i++)
+		switch (fl->v[i]->status) {
+		case FINDING_FAIL:
+		case FINDING_PERMERROR:
+		case FINDING_WARNING:
+			t->problems = true;
+			break;
+		case FINDING_TEMPERROR:
+			t->temporary = true;
+			break;
+		default:
+			break;
+		}
+}
+
+int
+cli_tally_exit(const struct cli_tally *t)
+{
+	return t->problems ? EXIT_PROBLEMS : t->temporary ? EXIT_UNCHECKED :
+	    EXIT_PASS;
+}
+
+int
+cli_exit_status(const struct finding_list *fl, bool *problems,
+    bool *temporary)
+{
+	struct cli_tally t = { false, false };
+
+	cli_tally_add(&t, fl);
+	if (problems)
+		*problems = t.problems;
+	if (temporary)
+		*temporary = t.temporary;
+	return cli_tally_exit(&t);
+}
+
+void
 cli_print_json(json_t *doc)
 {
 	json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

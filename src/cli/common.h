@@ -54,6 +54,21 @@ struct cli_loop {
 int cli_loop_open(struct cli_loop *l, const struct cli_common *c);
 void cli_loop_close(struct cli_loop *l);
 
+/*
+ * The shared exit convention from findings: any fail, permerror or
+ * warning is a problem (1); otherwise any temperror means the run could
+ * not be completed (2); else 0. Fold several lists into one tally.
+ */
+struct cli_tally {
+	bool	problems;
+	bool	temporary;
+};
+void cli_tally_add(struct cli_tally *t, const struct finding_list *fl);
+int cli_tally_exit(const struct cli_tally *t);
+/* Both at once, for a single list. */
+int cli_exit_status(const struct finding_list *fl, bool *problems,
+    bool *temporary);
+
 /* Print a JSON document to stdout, indented, with a final newline. */
 void cli_print_json(json_t *doc);
 

@@ -41,29 +41,12 @@ cmd_dkim_usage(FILE *out)
 static int
 dkim_exit_status(const struct dkim_report *rep)
 {
-	bool problems = false, temporary = false;
-	const struct finding_list *lists[DKIM_SELECTORS_MAX + 1];
-	size_t nl = 0;
+	struct cli_tally t = { false, false };
 
 	for (size_t i = 0; i < rep->n; i++)
-		lists[nl++] = &rep->sel[i].findings;
-	lists[nl++] = &rep->findings;
-	for (size_t l = 0; l < nl; l++)
-		for (size_t k = 0; k < lists[l]->n; k++)
-			switch (lists[l]->v[k]->status) {
-			case FINDING_FAIL:
-			case FINDING_PERMERROR:
-			case FINDING_WARNING:
-				problems = true;
-				break;
-			case FINDING_TEMPERROR:
-				temporary = true;
-				break;
-			default:
-				break;
-			}
-	return problems ? EXIT_PROBLEMS : temporary ? EXIT_UNCHECKED :
-	    EXIT_PASS;
+		cli_tally_add(&t, &rep->sel[i].findings);
+	cli_tally_add(&t, &rep->findings);
+	return cli_tally_exit(&t);
 }
 
 static json_t *

@@ -40,28 +40,6 @@ dmarc_usage(FILE *out)
 	    out);
 }
 
-/* The exit status for a list of findings (see src/cli/cli.h). */
-static int
-dmarc_exit(const struct finding_list *fl, bool *problems, bool *temporary)
-{
-	*problems = *temporary = false;
-	for (size_t i = 0; i < fl->n; i++)
-		switch (fl->v[i]->status) {
-		case FINDING_FAIL:
-		case FINDING_PERMERROR:
-		case FINDING_WARNING:
-			*problems = true;
-			break;
-		case FINDING_TEMPERROR:
-			*temporary = true;
-			break;
-		default:
-			break;
-		}
-	return *problems ? EXIT_PROBLEMS : *temporary ? EXIT_UNCHECKED :
-	    EXIT_PASS;
-}
-
 static void
 dmarc_done(struct dmarc_discovery *d, void *arg)
 {
@@ -153,7 +131,7 @@ cmd_dmarc(int argc, char **argv)
 		return EXIT_SOFTWARE;
 	}
 	dmarc_judge(&d, &fl);
-	rc = dmarc_exit(&fl, &problems, &temporary);
+	rc = cli_exit_status(&fl, &problems, &temporary);
 	if (c.format == CLI_FORMAT_JSON) {
 		json_t *doc = json_object(), *body = dmarc_json(&d, &fl);
 

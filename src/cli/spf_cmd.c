@@ -140,27 +140,6 @@ spf_parse_args(int argc, char **argv, struct spf_opts *o)
 	return 0;
 }
 
-static int
-spf_exit_code(const struct finding_list *fl)
-{
-	bool problems = false, temporary = false;
-
-	for (size_t i = 0; i < fl->n; i++)
-		switch (fl->v[i]->status) {
-		case FINDING_FAIL:
-		case FINDING_PERMERROR:
-		case FINDING_WARNING:
-			problems = true;
-			break;
-		case FINDING_TEMPERROR:
-			temporary = true;
-			break;
-		default:
-			break;
-		}
-	return problems ? EXIT_PROBLEMS : temporary ? EXIT_UNCHECKED :
-	    EXIT_PASS;
-}
 
 int
 cmd_spf(int argc, char **argv)
@@ -196,7 +175,7 @@ cmd_spf(int argc, char **argv)
 		return EXIT_SOFTWARE;
 	}
 	spf_judge(chk, &fl);
-	rc = spf_exit_code(&fl);
+	rc = cli_exit_status(&fl, NULL, NULL);
 	if (o.c.format == CLI_FORMAT_JSON) {
 		json_t *doc = spf_render_json(chk, &fl, rc);
 
