@@ -6,31 +6,9 @@
 # when a world is up, else starts one.
 set -u -o pipefail
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-WORLD_SH=${WORLD_SH:-$HERE/../world/world.sh}
-MXDIAG=${MXDIAG:?set MXDIAG to the mxdiag binary}
-n=0; failed=0; OWN_WORLD=""; OUT=$(mktemp -d)
-
-ok() { n=$((n + 1)); printf 'ok %d - %s\n' "$n" "$1"; }
-not_ok() {
-	local line
-	n=$((n + 1)); failed=1
-	printf 'not ok %d - %s\n' "$n" "$1"; shift
-	for line in "$@"; do printf '#   %s\n' "$line"; done
-}
-cleanup() {
-	[ -n "$OWN_WORLD" ] && "$WORLD_SH" down "$OWN_WORLD" >/dev/null 2>&1
-	rm -rf "$OUT"
-}
-trap cleanup EXIT
-
-if [ -n "${MXDIAG_WORLD:-}" ] && "$WORLD_SH" status "$MXDIAG_WORLD" >/dev/null 2>&1; then
-	W=$MXDIAG_WORLD
-else
-	OWN_WORLD=$(mktemp -d /tmp/mxdiag-world.XXXXXX); W=$OWN_WORLD
-	"$WORLD_SH" up "$W" > "$OUT/world.log" 2>&1 ||
-		{ echo "1..1"; echo "not ok 1 - test world did not start"; exit 1; }
-fi
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+world_attach good.test
+W=$WORLD
 ARGS=(--resolver 127.0.0.1:5353 --port 2525 --ehlo checker.example.test --timeout 5 --ca-file "$W/ca/ca.pem")
 
 # run CMD NAME EXPECTED_RC DOMAIN [ARGS]
@@ -39,8 +17,7 @@ run() {
 	shift 3
 	"$MXDIAG" "$cmd" --format json "${ARGS[@]}" "$@" > "$OUT/$name.json" 2> "$OUT/$name.err"
 	rc=$?
-	[ "$rc" = "$want" ] && ok "$name: exit status $rc" ||
-		not_ok "$name: exit status" "want $want, got $rc" "$(head -c 300 "$OUT/$name.err")"
+	check_rc "$name" "$want" "$rc" "$OUT/$name.err"
 }
 expect() {
 	local name=$1 expr=$2 desc=${3:-$2} got
@@ -122,31 +99,8 @@ grep -q '^grade ' "$OUT/text.txt" && grep -q '^fix first:' "$OUT/text.txt" && ok
 
 # Every report validates against docs/mxdiag.audit.schema.json (which
 # refers to the check schema for address objects and findings).
-PY=/usr/bin/python3; [ -x "$PY" ] || PY=python3
-if "$PY" -c "import jsonschema" 2>/dev/null; then
-	bad=$("$PY" - "$HERE/../../docs" "$OUT" <<'PY'
-import glob, json, os, sys
-import jsonschema
-docs, out = sys.argv[1], sys.argv[2]
-check = json.load(open(os.path.join(docs, "mxdiag.check.schema.json")))
-audit = json.load(open(os.path.join(docs, "mxdiag.audit.schema.json")))
-store = {"mxdiag.check.schema.json": check, check["$id"]: check}
-resolver = jsonschema.RefResolver(base_uri=audit["$id"], referrer=audit, store=store)
-resolver.store["https://mxdiag.example/schemas/mxdiag.check.schema.json"] = check
-bad = []
-for f in sorted(glob.glob(os.path.join(out, "*.json"))):
-    try:
-        jsonschema.validate(json.load(open(f)), audit, resolver=resolver)
-    except Exception as e:
-        bad.append(os.path.basename(f) + ": " + str(e).splitlines()[0])
-print("\n".join(bad))
-PY
-)
-	[ -z "$bad" ] && ok "every report validates against docs/mxdiag.audit.schema.json" ||
-		not_ok "schema validation" "$bad"
-else
-	n=$((n + 1)); echo "ok $n # SKIP schema validation: python3-jsonschema not installed"
-fi
+validate_reports "$HERE/../../docs/mxdiag.audit.schema.json"
+valgrind_run "a whole audit, no errors or leaks" audit --format json "${ARGS[@]}" \
+	--ip 127.0.0.2 --helo mail.example.test good.test
 
-echo "1..$n"
-exit "$failed"
+tap_finish

@@ -8,49 +8,12 @@
 # is already up, else starts one in a temporary directory.
 set -u -o pipefail
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-WORLD_SH=${WORLD_SH:-$HERE/../world/world.sh}
-MXDIAG=${MXDIAG:?set MXDIAG to the mxdiag binary}
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 SCHEMA=$HERE/../../docs/mxdiag.check.schema.json
-PY=/usr/bin/python3; [ -x "$PY" ] || PY=python3
-RES=(--resolver 127.0.0.1:5353 --ehlo checker.example.test --timeout 5)
-
-n=0
-failed=0
-OWN_WORLD=""
-OUT=$(mktemp -d)
-
-ok() { n=$((n + 1)); printf 'ok %d - %s\n' "$n" "$1"; }
-not_ok() {
-	local line
-	n=$((n + 1)); failed=1
-	printf 'not ok %d - %s\n' "$n" "$1"; shift
-	for line in "$@"; do printf '#   %s\n' "$line"; done
-}
-skip() { n=$((n + 1)); printf 'ok %d # SKIP %s\n' "$n" "$1"; }
-
-cleanup() {
-	if [ -n "$OWN_WORLD" ]; then
-		"$WORLD_SH" down "$OWN_WORLD" >/dev/null 2>&1
-		[ "$failed" = 0 ] && rm -rf "$OWN_WORLD"
-	fi
-	rm -rf "$OUT"
-}
-trap cleanup EXIT
-
-if [ -n "${MXDIAG_WORLD:-}" ] && "$WORLD_SH" status "$MXDIAG_WORLD" >/dev/null 2>&1; then
-	:
-else
-	OWN_WORLD=$(mktemp -d /tmp/mxdiag-world.XXXXXX)
-	if ! "$WORLD_SH" up "$OWN_WORLD" > "$OUT/world.log" 2>&1; then
-		echo "1..1"
-		echo "not ok 1 - test world did not start"
-		sed 's/^/#   /' "$OUT/world.log"
-		exit 1
-	fi
-fi
+world_attach
+RES+=(--ehlo checker.example.test)
 exim_up=0
-grep -qx 'MXDIAG_WORLD_EXIM=1' "${MXDIAG_WORLD:-$OWN_WORLD}/world.env" 2>/dev/null && exim_up=1
+grep -qx 'MXDIAG_WORLD_EXIM=1' "$WORLD/world.env" 2>/dev/null && exim_up=1
 
 # run NAME EXPECTED_RC ARGS...: runs mxdiag --format json, keeps the output
 # in $OUT/NAME.json, and checks the exit status.
@@ -59,12 +22,7 @@ run() {
 	shift 2
 	"$MXDIAG" check --format json "${RES[@]}" "$@" > "$OUT/$name.json" 2> "$OUT/$name.err"
 	rc=$?
-	if [ "$rc" = "$want" ]; then
-		ok "$name: exit status $rc"
-	else
-		not_ok "$name: exit status" "want $want, got $rc" \
-		    "stderr: $(head -c 300 "$OUT/$name.err")"
-	fi
+	check_rc "$name" "$want" "$rc" "$OUT/$name.err"
 }
 
 # expect NAME 'JQ-EXPRESSION' [DESCRIPTION]: the expression must be true
@@ -233,14 +191,13 @@ fi
 # --- STARTTLS (mxdiag tls): Postfix with a certificate from the world's
 # test CA, the same without trusting that CA, Postfix without STARTTLS,
 # Exim's self-signed certificate, and a peer that refuses STARTTLS.
-CA="${MXDIAG_WORLD:-$OWN_WORLD}/ca/ca.pem"
+CA="$WORLD/ca/ca.pem"
 runtls() {
 	local name=$1 want=$2 rc
 	shift 2
 	"$MXDIAG" tls --format json "${RES[@]}" "$@" > "$OUT/$name.json" 2> "$OUT/$name.err"
 	rc=$?
-	[ "$rc" = "$want" ] && ok "$name: exit status $rc" ||
-		not_ok "$name: exit status" "want $want, got $rc" "stderr: $(head -c 300 "$OUT/$name.err")"
+	check_rc "$name" "$want" "$rc" "$OUT/$name.err"
 }
 runtls tls_good 0 --ca-file "$CA" --name mail.example.test 127.0.0.2:2525
 expect tls_good "$(has tls.chain pass)"
@@ -289,19 +246,7 @@ for args in "" "not_a_host!" "--format xml 127.0.0.2" "--resolver 999.1.1.1 127.
 done
 
 # --- the JSON contract: every report validates against the schema
-if "$PY" -c "import jsonschema" 2>/dev/null; then
-	bad=""
-	for f in "$OUT"/*.json; do
-		"$PY" - "$SCHEMA" "$f" <<'PY' || bad="$bad $(basename "$f")"
-import json, sys, jsonschema
-schema = json.load(open(sys.argv[1]))
-jsonschema.validate(json.load(open(sys.argv[2])), schema)
-PY
-	done
-	[ -z "$bad" ] && ok "every report validates against docs/mxdiag.check.schema.json" || not_ok "schema validation failed:$bad"
-else
-	skip "schema validation: python3-jsonschema not installed"
-fi
+validate_reports "$SCHEMA"
 
 # --- text output: no colour when not a terminal, NO_COLOR respected
 "$MXDIAG" check "${RES[@]}" 127.0.0.3:2525 > "$OUT/text.txt" 2>&1
@@ -318,17 +263,7 @@ else
 fi
 
 # --- memory: one full run under valgrind
-if command -v valgrind > /dev/null && [ -z "${MXDIAG_NO_VALGRIND:-}" ]; then
-	if valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
-	    "$MXDIAG" check --format json "${RES[@]}" 127.0.0.2:2525 127.0.0.3:2525 127.0.0.18:2525 127.0.0.12:2525 multi.example.test:2525 \
-	    > /dev/null 2> "$OUT/valgrind.txt"; [ $? != 99 ]; then
-		ok "valgrind: no errors or leaks"
-	else
-		not_ok "valgrind: errors or leaks" "$(head -c 1500 "$OUT/valgrind.txt")"
-	fi
-else
-	skip "valgrind not installed or disabled (sanitizer run)"
-fi
+valgrind_run "no errors or leaks" check --format json "${RES[@]}" 127.0.0.2:2525 \
+	127.0.0.3:2525 127.0.0.18:2525 127.0.0.12:2525 multi.example.test:2525
 
-echo "1..$n"
-exit "$failed"
+tap_finish

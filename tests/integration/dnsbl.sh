@@ -9,64 +9,11 @@
 # JSON report is validated against docs/mxdiag.bl.schema.json.
 set -u -o pipefail
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-WORLD_SH=${WORLD_SH:-$HERE/../world/world.sh}
-MXDIAG=${MXDIAG:?set MXDIAG to the mxdiag binary}
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 SCHEMA=$HERE/../../docs/mxdiag.bl.schema.json
 LISTS=$HERE/../dnsbl/world.conf
-PY=/usr/bin/python3; [ -x "$PY" ] || PY=python3
+world_attach bl.test
 
-n=0
-failed=0
-OWN_WORLD=""
-OUT=$(mktemp -d)
-
-ok() { n=$((n + 1)); printf 'ok %d - %s\n' "$n" "$1"; }
-not_ok() {
-	local line
-	n=$((n + 1)); failed=1
-	printf 'not ok %d - %s\n' "$n" "$1"; shift
-	for line in "$@"; do printf '#   %s\n' "$line"; done
-}
-skip() { n=$((n + 1)); printf 'ok %d # SKIP %s\n' "$n" "$1"; }
-
-cleanup() {
-	if [ -n "$OWN_WORLD" ]; then
-		"$WORLD_SH" down "$OWN_WORLD" >/dev/null 2>&1
-		[ "$failed" = 0 ] && rm -rf "$OWN_WORLD"
-	fi
-	rm -rf "$OUT"
-}
-trap cleanup EXIT
-
-if [ -n "${MXDIAG_TEST_DNS:-}" ]; then
-	# Developers: any Knot serving the zones (ADDR@PORT), no world needed.
-	WORLD=/nonexistent
-elif [ -n "${MXDIAG_WORLD:-}" ] && "$WORLD_SH" status "$MXDIAG_WORLD" >/dev/null 2>&1; then
-	WORLD=$MXDIAG_WORLD
-else
-	OWN_WORLD=$(mktemp -d /tmp/mxdiag-world.XXXXXX)
-	WORLD=$OWN_WORLD
-	if ! "$WORLD_SH" up "$OWN_WORLD" > "$OUT/world.log" 2>&1; then
-		echo "1..1"
-		echo "not ok 1 - test world did not start"
-		sed 's/^/#   /' "$OUT/world.log"
-		exit 1
-	fi
-fi
-DNS=$(sed -n 's/^MXDIAG_WORLD_DNS=//p' "$WORLD/world.env" 2>/dev/null)
-PORT=$(sed -n 's/^MXDIAG_WORLD_DNS_PORT=//p' "$WORLD/world.env" 2>/dev/null)
-if [ -n "${MXDIAG_TEST_DNS:-}" ]; then
-	DNS=${MXDIAG_TEST_DNS%@*}
-	PORT=${MXDIAG_TEST_DNS#*@}
-fi
-RES=(--resolver "${DNS:-127.0.0.1}:${PORT:-5353}" --timeout 5)
-
-if [ -z "$(kdig @"${DNS:-127.0.0.1}" -p "${PORT:-5353}" +short +timeout=2 +retry=0 bl.test SOA 2>/dev/null)" ]; then
-	echo "1..1"
-	echo "not ok 1 - the test world does not serve bl.test (restart it: world.sh down/up)"
-	exit 1
-fi
 
 # run NAME EXPECTED_RC ARGS...: mxdiag bl --format json into $OUT/NAME.json
 run() {
@@ -74,12 +21,7 @@ run() {
 	shift 2
 	"$MXDIAG" bl --format json "${RES[@]}" --lists "$LISTS" "$@" > "$OUT/$name.json" 2> "$OUT/$name.err"
 	rc=$?
-	if [ "$rc" = "$want" ]; then
-		ok "$name: exit status $rc"
-	else
-		not_ok "$name: exit status" "want $want, got $rc" \
-		    "stderr: $(head -c 300 "$OUT/$name.err")"
-	fi
+	check_rc "$name" "$want" "$rc" "$OUT/$name.err"
 }
 
 # expect NAME 'JQ' [DESCRIPTION]: $t is the first target, $l(ID) a list,
@@ -174,32 +116,10 @@ printf 'list x x.test ip5\n' > "$OUT/bad.conf"
 grep -q "(bl.listed)" "$OUT/text.txt" && grep -q "refuse.bl.test *ipv4:refused" "$OUT/text.txt" && ok "text: listing and list trust" || not_ok "text" "$(head -12 "$OUT/text.txt")"
 
 # --- every report against the schema
-if "$PY" -c "import jsonschema" 2>/dev/null; then
-	bad=""
-	for f in "$OUT"/*.json; do
-		"$PY" - "$SCHEMA" "$f" <<'PY' || bad="$bad $(basename "$f")"
-import json, sys, jsonschema
-schema = json.load(open(sys.argv[1]))
-jsonschema.validate(json.load(open(sys.argv[2])), schema)
-PY
-	done
-	[ -z "$bad" ] && ok "schema: every report valid" || not_ok "schema: invalid reports:$bad"
-else
-	skip "schema validation: python3-jsonschema not installed"
-fi
+validate_reports "$SCHEMA"
 
 # --- memory
-if command -v valgrind > /dev/null && [ -z "${MXDIAG_NO_VALGRIND:-}" ]; then
-	if valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
-	    "$MXDIAG" bl --format json "${RES[@]}" --lists "$LISTS" 192.0.2.10 2001:db8::25 spam.example.test \
-	    > /dev/null 2> "$OUT/valgrind.txt"; [ $? != 99 ]; then
-		ok "valgrind: no errors or leaks"
-	else
-		not_ok "valgrind: errors or leaks" "$(head -c 1500 "$OUT/valgrind.txt")"
-	fi
-else
-	skip "valgrind not installed or disabled (sanitizer run)"
-fi
+valgrind_run "no errors or leaks" bl --format json "${RES[@]}" --lists "$LISTS" \
+	192.0.2.10 2001:db8::25 spam.example.test
 
-echo "1..$n"
-exit "$failed"
+tap_finish

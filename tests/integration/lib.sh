@@ -1,0 +1,137 @@
+# SPDX-License-Identifier: MIT
+# lib.sh: what every integration script shares, sourced after `set -u`:
+# TAP output (ok, not_ok, skip, tap_finish), the test world (world_attach:
+# reuse $MXDIAG_WORLD when it is up, else start one and stop it on exit),
+# the resolver arguments (RES), schema validation and a valgrind run.
+#
+# Sets: HERE, WORLD_SH, MXDIAG, PY, OUT (a scratch directory), WORLD,
+# DNS, PORT, RES=(--resolver DNS:PORT --timeout 5).
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[1]}")" && pwd)
+WORLD_SH=${WORLD_SH:-$HERE/../world/world.sh}
+MXDIAG=${MXDIAG:?set MXDIAG to the mxdiag binary}
+PY=/usr/bin/python3; [ -x "$PY" ] || PY=python3
+
+n=0
+failed=0
+OWN_WORLD=""
+OUT=$(mktemp -d)
+
+ok() { n=$((n + 1)); printf 'ok %d - %s\n' "$n" "$1"; }
+not_ok() {
+	local line
+	n=$((n + 1)); failed=1
+	printf 'not ok %d - %s\n' "$n" "$1"; shift
+	for line in "$@"; do printf '#   %s\n' "$line"; done
+}
+skip() { n=$((n + 1)); printf 'ok %d # SKIP %s\n' "$n" "$1"; }
+# check_rc NAME WANT GOT [STDERR-FILE]
+check_rc() {
+	if [ "$3" = "$2" ]; then
+		ok "$1: exit status $3"
+	else
+		not_ok "$1: exit status" "want $2, got $3" \
+		    "stderr: $(head -c 300 "${4:-/dev/null}" 2>/dev/null)"
+	fi
+}
+tap_finish() {
+	echo "1..$n"
+	exit "$failed"
+}
+
+lib_cleanup() {
+	if [ -n "$OWN_WORLD" ]; then
+		"$WORLD_SH" down "$OWN_WORLD" >/dev/null 2>&1
+		[ "$failed" = 0 ] && rm -rf "$OWN_WORLD"
+	fi
+	rm -rf "$OUT"
+}
+trap lib_cleanup EXIT
+
+# world_attach [ZONE]: the running world, or a new one; with ZONE, fail
+# early when the world does not serve it (started before the zone existed).
+world_attach() {
+	if [ -n "${MXDIAG_TEST_DNS:-}" ]; then
+		# Developers: any Knot serving the zones (ADDR@PORT).
+		WORLD=/nonexistent
+	elif [ -n "${MXDIAG_WORLD:-}" ] &&
+	    "$WORLD_SH" status "$MXDIAG_WORLD" >/dev/null 2>&1; then
+		WORLD=$MXDIAG_WORLD
+	else
+		OWN_WORLD=$(mktemp -d /tmp/mxdiag-world.XXXXXX)
+		WORLD=$OWN_WORLD
+		if ! "$WORLD_SH" up "$OWN_WORLD" > "$OUT/world.log" 2>&1; then
+			echo "1..1"
+			echo "not ok 1 - test world did not start"
+			sed 's/^/#   /' "$OUT/world.log"
+			exit 1
+		fi
+	fi
+	DNS=$(sed -n 's/^MXDIAG_WORLD_DNS=//p' "$WORLD/world.env" 2>/dev/null)
+	PORT=$(sed -n 's/^MXDIAG_WORLD_DNS_PORT=//p' "$WORLD/world.env" 2>/dev/null)
+	if [ -n "${MXDIAG_TEST_DNS:-}" ]; then
+		DNS=${MXDIAG_TEST_DNS%@*}
+		PORT=${MXDIAG_TEST_DNS#*@}
+	fi
+	DNS=${DNS:-127.0.0.1}
+	PORT=${PORT:-5353}
+	RES=(--resolver "$DNS:$PORT" --timeout 5)
+	if [ -n "${1:-}" ] && [ -z "$(kdig @"$DNS" -p "$PORT" +short +timeout=2 \
+	    +retry=0 "$1" SOA 2>/dev/null)" ]; then
+		echo "1..1"
+		echo "not ok 1 - the test world does not serve $1 (restart it: world.sh down/up)"
+		exit 1
+	fi
+}
+
+# validate_reports SCHEMA [FILES...]: one TAP line; every report (default:
+# every $OUT/*.json) must validate. Schemas may refer to
+# mxdiag.check.schema.json beside them.
+validate_reports() {
+	local schema=$1 bad
+	shift
+	[ $# -gt 0 ] || set -- "$OUT"/*.json
+	if ! "$PY" -c "import jsonschema" 2>/dev/null; then
+		skip "schema validation: python3-jsonschema not installed"
+		return
+	fi
+	bad=$("$PY" - "$schema" "$@" <<'PY'
+import json, os, sys
+import jsonschema
+schema = json.load(open(sys.argv[1]))
+check_path = os.path.join(os.path.dirname(sys.argv[1]), "mxdiag.check.schema.json")
+check = json.load(open(check_path))
+store = {"mxdiag.check.schema.json": check, check["$id"]: check,
+         "https://mxdiag.example/schemas/mxdiag.check.schema.json": check}
+resolver = jsonschema.RefResolver(base_uri=schema.get("$id", ""), referrer=schema, store=store)
+for f in sys.argv[2:]:
+    try:
+        jsonschema.validate(json.load(open(f)), schema, resolver=resolver)
+    except Exception as e:
+        print(os.path.basename(f) + ": " + str(e).splitlines()[0])
+PY
+)
+	if [ -z "$bad" ]; then
+		ok "every report validates against $(basename "$schema")"
+	else
+		not_ok "schema validation against $(basename "$schema")" "$bad"
+	fi
+}
+
+# valgrind_run DESCRIPTION ARGS...: one TAP line; mxdiag ARGS under
+# valgrind must show no errors and no definite or indirect leaks.
+valgrind_run() {
+	local desc=$1
+	shift
+	if ! command -v valgrind > /dev/null || [ -n "${MXDIAG_NO_VALGRIND:-}" ]; then
+		skip "valgrind not installed or disabled (sanitizer run)"
+		return
+	fi
+	valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	    --error-exitcode=99 "$MXDIAG" "$@" > /dev/null 2> "$OUT/valgrind.txt"
+	if [ $? != 99 ]; then
+		ok "valgrind: $desc"
+	else
+		not_ok "valgrind: $desc" "$(head -c 1500 "$OUT/valgrind.txt")"
+	fi
+}
