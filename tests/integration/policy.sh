@@ -3,58 +3,13 @@
 # policy.sh: end-to-end TAP tests of `mxdiag dmarc` and `mxdiag bimi`
 # against the test world's Knot (zone dmarc.test, from
 # tests/world/zones/extra/dmarc.test.zone). Every run passes --resolver
-# 127.0.0.1:5353 (or $POLICY_DNS) and asserts the JSON report and the exit
+# 127.0.0.1:5353 (or $MXDIAG_TEST_DNS as ADDR@PORT) and asserts the JSON report and the exit
 # status. It uses $MXDIAG_WORLD when a world is up, else starts one.
 set -u -o pipefail
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-WORLD_SH=${WORLD_SH:-$HERE/../world/world.sh}
-MXDIAG=${MXDIAG:?set MXDIAG to the mxdiag binary}
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 WORLD_PSL=$HERE/../policy/world.psl
-DNS=${POLICY_DNS:-127.0.0.1:5353}
-RES=(--resolver "$DNS" --timeout 5)
-
-n=0
-failed=0
-OWN_WORLD=""
-OUT=$(mktemp -d)
-
-ok() { n=$((n + 1)); printf 'ok %d - %s\n' "$n" "$1"; }
-not_ok() {
-	local line
-	n=$((n + 1)); failed=1
-	printf 'not ok %d - %s\n' "$n" "$1"; shift
-	for line in "$@"; do printf '#   %s\n' "$line"; done
-}
-
-cleanup() {
-	if [ -n "$OWN_WORLD" ]; then
-		"$WORLD_SH" down "$OWN_WORLD" >/dev/null 2>&1
-		[ "$failed" = 0 ] && rm -rf "$OWN_WORLD"
-	fi
-	rm -rf "$OUT"
-}
-trap cleanup EXIT
-
-if [ -n "${POLICY_DNS:-}" ]; then
-	:	# a DNS server given explicitly (development)
-elif [ -n "${MXDIAG_WORLD:-}" ] && "$WORLD_SH" status "$MXDIAG_WORLD" >/dev/null 2>&1; then
-	:
-else
-	OWN_WORLD=$(mktemp -d /tmp/mxdiag-world.XXXXXX)
-	if ! "$WORLD_SH" up "$OWN_WORLD" > "$OUT/world.log" 2>&1; then
-		echo "1..1"
-		echo "not ok 1 - test world did not start"
-		sed 's/^/#   /' "$OUT/world.log"
-		exit 1
-	fi
-fi
-# A world started before dmarc.test.zone existed does not serve it.
-if [ -z "$(kdig @"${DNS%:*}" -p "${DNS##*:}" +short +timeout=2 +retry=0 \
-	dmarc.test SOA 2>/dev/null)" ]; then
-	echo "1..0 # SKIP the running test world does not serve dmarc.test (restart it)"
-	exit 0
-fi
+world_attach dmarc.test
 
 # run CMD NAME EXPECTED_RC ARGS...: mxdiag CMD --format json, output kept in
 # $OUT/NAME.json, exit status checked.
@@ -190,5 +145,7 @@ run bimi bdraft 1 --record 'v=BIMI1; l=https://none.dmarc.test/logo.svg; a=https
 expect bdraft '.mode == "draft" and .valid'
 has bdraft bimi.dmarc_not_enforcing fail
 
-echo "1..$n"
-exit $failed
+# Every report against its JSON Schema.
+validate_reports "$HERE/../../docs/mxdiag.dmarc.schema.json" $(grep -l '"schema": "mxdiag.dmarc/1"' "$OUT"/*.json)
+validate_reports "$HERE/../../docs/mxdiag.bimi.schema.json" $(grep -l '"schema": "mxdiag.bimi/1"' "$OUT"/*.json)
+tap_finish

@@ -9,60 +9,9 @@
 # MXDIAG_TEST_DNS=ADDR@PORT points at any Knot serving the zones.
 set -u -o pipefail
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-WORLD_SH=${WORLD_SH:-$HERE/../world/world.sh}
-MXDIAG=${MXDIAG:?set MXDIAG to the mxdiag binary}
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+world_attach spf.test
 
-n=0
-failed=0
-OWN_WORLD=""
-OUT=$(mktemp -d)
-
-ok() { n=$((n + 1)); printf 'ok %d - %s\n' "$n" "$1"; }
-not_ok() {
-	local line
-	n=$((n + 1)); failed=1
-	printf 'not ok %d - %s\n' "$n" "$1"; shift
-	for line in "$@"; do printf '#   %s\n' "$line"; done
-}
-
-cleanup() {
-	if [ -n "$OWN_WORLD" ]; then
-		"$WORLD_SH" down "$OWN_WORLD" >/dev/null 2>&1
-		[ "$failed" = 0 ] && rm -rf "$OWN_WORLD"
-	fi
-	rm -rf "$OUT"
-}
-trap cleanup EXIT
-
-if [ -n "${MXDIAG_TEST_DNS:-}" ]; then
-	WORLD=/nonexistent
-elif [ -n "${MXDIAG_WORLD:-}" ] && "$WORLD_SH" status "$MXDIAG_WORLD" >/dev/null 2>&1; then
-	WORLD=$MXDIAG_WORLD
-else
-	OWN_WORLD=$(mktemp -d /tmp/mxdiag-world.XXXXXX)
-	WORLD=$OWN_WORLD
-	if ! "$WORLD_SH" up "$OWN_WORLD" > "$OUT/world.log" 2>&1; then
-		echo "1..1"
-		echo "not ok 1 - test world did not start"
-		sed 's/^/#   /' "$OUT/world.log"
-		exit 1
-	fi
-fi
-DNS=$(sed -n 's/^MXDIAG_WORLD_DNS=//p' "$WORLD/world.env" 2>/dev/null)
-PORT=$(sed -n 's/^MXDIAG_WORLD_DNS_PORT=//p' "$WORLD/world.env" 2>/dev/null)
-if [ -n "${MXDIAG_TEST_DNS:-}" ]; then
-	DNS=${MXDIAG_TEST_DNS%@*}
-	PORT=${MXDIAG_TEST_DNS#*@}
-fi
-RES=(--resolver "${DNS:-127.0.0.1}:${PORT:-5353}" --timeout 5)
-
-# A world started before spf.test.zone existed does not serve it.
-if [ -z "$(kdig @"${DNS:-127.0.0.1}" -p "${PORT:-5353}" +short +timeout=2 +retry=0 spf.test SOA 2>/dev/null)" ]; then
-	echo "1..1"
-	echo "not ok 1 - the test world does not serve spf.test (restart it: world.sh down/up)"
-	exit 1
-fi
 
 # run NAME EXPECTED_RC ARGS...: mxdiag spf --format json into $OUT/NAME.json
 run() {
@@ -208,5 +157,6 @@ rc=$?
 rc=$?
 [ "$rc" = 64 ] && ok "usage: two domains" || not_ok "usage: two domains" "got $rc"
 
-echo "1..$n"
-exit "$failed"
+# Every report against its JSON Schema.
+validate_reports "$HERE/../../docs/mxdiag.spf.schema.json" $(grep -l '"schema": "mxdiag.spf/1"' "$OUT"/*.json)
+tap_finish
