@@ -101,27 +101,13 @@ audit_cmd_parse(int argc, char **argv, struct audit_cmd *ac, const char *cmd)
 			continue;
 		}
 		switch (c) {
-		case 'p': {
-			char *end;
-			long p = strtol(optarg, &end, 10);
-
-			if (*optarg == '\0' || *end != '\0' || p < 1 ||
-			    p > 65535) {
-				fprintf(stderr, "mxdiag: bad --port \"%s\"\n",
-				    optarg);
+		case 'p':
+			if (cli_parse_port(optarg, &ac->cfg.port) != 0)
 				return -1;
-			}
-			ac->cfg.port = (int)p;
 			break;
-		}
 		case 'e':
-			if (!smtp_hostname_valid(optarg) ||
-			    strlen(optarg) >= sizeof(ac->ehlo)) {
-				fprintf(stderr, "mxdiag: bad --ehlo \"%s\"\n",
-				    optarg);
+			if (cli_parse_ehlo(optarg, ac->ehlo, sizeof(ac->ehlo)) != 0)
 				return -1;
-			}
-			snprintf(ac->ehlo, sizeof(ac->ehlo), "%s", optarg);
 			break;
 		case 'C':
 			ac->ca_file = optarg;
@@ -223,10 +209,7 @@ audit_cmd_run(int argc, char **argv, const char *cmd, unsigned sections)
 	ac.cfg.port = 25;
 	ac.cfg.family = AF_UNSPEC;
 	ac.cfg.sections = sections;
-	if (gethostname(ac.ehlo, sizeof(ac.ehlo)) != 0 ||
-	    (ac.ehlo[sizeof(ac.ehlo) - 1] = '\0', strchr(ac.ehlo, '.') == NULL) ||
-	    !smtp_hostname_valid(ac.ehlo))
-		snprintf(ac.ehlo, sizeof(ac.ehlo), "mxdiag.invalid");
+	cli_default_ehlo(ac.ehlo, sizeof(ac.ehlo));
 	if (audit_cmd_parse(argc, argv, &ac, cmd) != 0) {
 		audit_cmd_usage(stderr, cmd);
 		return EXIT_USAGE;

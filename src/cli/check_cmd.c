@@ -112,19 +112,6 @@ cmd_check_usage(FILE *out)
 	    "Colour is used on a terminal unless NO_COLOR is set.\n", out);
 }
 
-static void
-check_default_ehlo(char *out, size_t outlen)
-{
-	char host[256];
-
-	if (gethostname(host, sizeof(host)) == 0 &&
-	    (host[sizeof(host) - 1] = '\0', strchr(host, '.') != NULL) &&
-	    smtp_hostname_valid(host))
-		snprintf(out, outlen, "%s", host);
-	else
-		snprintf(out, outlen, "mxdiag.invalid");
-}
-
 static void check_pump(struct check_ctx *ctx);
 
 static void
@@ -417,27 +404,13 @@ check_parse_args(int argc, char **argv, struct check_opts *o, int *first)
 			continue;
 		}
 		switch (c) {
-		case 'p': {
-			char *end;
-			long p = strtol(optarg, &end, 10);
-
-			if (*optarg == '\0' || *end != '\0' || p < 1 ||
-			    p > 65535) {
-				fprintf(stderr, "mxdiag: bad --port \"%s\"\n",
-				    optarg);
+		case 'p':
+			if (cli_parse_port(optarg, &o->port) != 0)
 				return -1;
-			}
-			o->port = (int)p;
 			break;
-		}
 		case 'e':
-			if (!smtp_hostname_valid(optarg) ||
-			    strlen(optarg) >= sizeof(o->ehlo)) {
-				fprintf(stderr, "mxdiag: bad --ehlo \"%s\" (a "
-				    "hostname)\n", optarg);
+			if (cli_parse_ehlo(optarg, o->ehlo, sizeof(o->ehlo)) != 0)
 				return -1;
-			}
-			snprintf(o->ehlo, sizeof(o->ehlo), "%s", optarg);
 			break;
 		case 'n':
 			o->id.no_smtp = true;
@@ -518,7 +491,7 @@ check_run(int argc, char **argv, bool starttls)
 	o.port = 25;
 	o.starttls = starttls;
 	o.family = AF_UNSPEC;
-	check_default_ehlo(o.ehlo, sizeof(o.ehlo));
+	cli_default_ehlo(o.ehlo, sizeof(o.ehlo));
 	if (check_parse_args(argc, argv, &o, &first) != 0) {
 		cmd_check_usage(stderr);
 		return EXIT_USAGE;

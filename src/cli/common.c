@@ -9,8 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
+#include "smtp/reply.h"
 
 void
 cli_common_init(struct cli_common *c)
@@ -127,6 +129,45 @@ cli_loop_close(struct cli_loop *l)
 	if (l->base)
 		event_base_free(l->base);
 	memset(l, 0, sizeof(*l));
+}
+
+int
+cli_parse_port(const char *arg, int *port)
+{
+	char *end;
+	long p = strtol(arg, &end, 10);
+
+	if (*arg == '\0' || *end != '\0' || p < 1 || p > 65535) {
+		fprintf(stderr, "mxdiag: bad --port \"%s\" (1-65535)\n", arg);
+		return -1;
+	}
+	*port = (int)p;
+	return 0;
+}
+
+int
+cli_parse_ehlo(const char *arg, char *out, size_t outlen)
+{
+	if (!smtp_hostname_valid(arg) || strlen(arg) >= outlen) {
+		fprintf(stderr, "mxdiag: bad --ehlo \"%s\" (a hostname)\n",
+		    arg);
+		return -1;
+	}
+	snprintf(out, outlen, "%s", arg);
+	return 0;
+}
+
+void
+cli_default_ehlo(char *out, size_t outlen)
+{
+	char host[256];
+
+	if (gethostname(host, sizeof(host)) == 0 &&
+	    (host[sizeof(host) - 1] = '\0', strchr(host, '.') != NULL) &&
+	    smtp_hostname_valid(host))
+		snprintf(out, outlen, "%s", host);
+	else
+		snprintf(out, outlen, "mxdiag.invalid");
 }
 
 void

@@ -54,6 +54,14 @@ struct cli_loop {
 int cli_loop_open(struct cli_loop *l, const struct cli_common *c);
 void cli_loop_close(struct cli_loop *l);
 
+/* SMTP options shared by check, tls, mx and audit. Each returns 0, or -1
+ * with the message printed. */
+int cli_parse_port(const char *arg, int *port);
+int cli_parse_ehlo(const char *arg, char *out, size_t outlen);
+/* The EHLO name when none is given: this host's FQDN, else
+ * "mxdiag.invalid" (a name that can never be mistaken for a real one). */
+void cli_default_ehlo(char *out, size_t outlen);
+
 /*
  * The shared exit convention from findings: any fail, permerror or
  * warning is a problem (1); otherwise any temperror means the run could
