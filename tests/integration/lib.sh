@@ -85,10 +85,12 @@ world_attach() {
 }
 
 # validate_reports SCHEMA [FILES...]: one TAP line; every report (default:
-# every $OUT/*.json) must validate. Schemas may refer to
-# mxdiag.check.schema.json beside them.
+# every $OUT/*.json) must validate; a FILE ending in .jsonl holds one
+# report per line, each validated. Schemas may refer to
+# mxdiag.check.schema.json beside them. A validator that cannot run (a
+# missing schema, no file) fails the check, never passes it.
 validate_reports() {
-	local schema=$1 bad
+	local schema=$1 bad rc
 	shift
 	[ $# -gt 0 ] || set -- "$OUT"/*.json
 	if ! "$PY" -c "import jsonschema" 2>/dev/null; then
@@ -104,13 +106,26 @@ check = json.load(open(check_path))
 store = {"mxdiag.check.schema.json": check, check["$id"]: check,
          "https://mxdiag.example/schemas/mxdiag.check.schema.json": check}
 resolver = jsonschema.RefResolver(base_uri=schema.get("$id", ""), referrer=schema, store=store)
+if len(sys.argv) < 3:
+    sys.exit("no report to validate")
 for f in sys.argv[2:]:
-    try:
-        jsonschema.validate(json.load(open(f)), schema, resolver=resolver)
-    except Exception as e:
-        print(os.path.basename(f) + ": " + str(e).splitlines()[0])
+    if f.endswith(".jsonl"):
+        docs = [(f"{os.path.basename(f)}:{n}", line)
+                for n, line in enumerate(open(f), 1)]
+        if not docs:
+            print(os.path.basename(f) + ": empty")
+    else:
+        docs = [(os.path.basename(f), open(f).read())]
+    for where, text in docs:
+        try:
+            jsonschema.validate(json.loads(text), schema, resolver=resolver)
+        except Exception as e:
+            print(where + ": " + str(e).splitlines()[0])
 PY
 )
+	rc=$?
+	[ "$rc" -eq 0 ] || bad="${bad:+$bad
+}validator exited with status $rc"
 	if [ -z "$bad" ]; then
 		ok "every report validates against $(basename "$schema")"
 	else
