@@ -2,11 +2,21 @@
 /*
  * c-ares inside libevent. c-ares tells us which sockets it wants watched
  * (the socket-state callback) and when it next needs a timer tick; we map
- * those onto libevent events. Queries wait in a FIFO until fewer than
- * max_inflight are with c-ares, so a long target list cannot overflow the
- * server's receive buffer. Answers are parsed by our own bounds-checked
+ * those onto libevent events. Answers are parsed by our own bounds-checked
  * wire parser rather than c-ares' helpers, because we need what those drop:
  * TTLs, the CNAME chain, the AD bit, and the negative answer's SOA.
+ *
+ * Load control. Queries wait in a FIFO until the window has room. The
+ * window works like TCP's congestion window: it starts small, grows by one
+ * for every clean answer up to a threshold and by about one per window of
+ * answers after it, and halves when a query needed a retry or timed out,
+ * at most once per window of queries (a loss among queries sent before the
+ * last halving says nothing new). A server that drops queries when its
+ * receive buffer overflows therefore sets the pace, and the retries c-ares
+ * makes on timeouts recover what was lost before any query is reported as
+ * a timeout. Queries are dealt round-robin over several c-ares channels;
+ * each opens its own socket, so the kernel can spread them over the
+ * server's worker threads.
  */
 #include "dns/resolver.h"
 #include "dns/lookup.h"
@@ -20,14 +30,18 @@
 
 #include "util/util.h"
 
+struct dns_chan;
+
 struct dns_query {
 	struct dns_query	*next;
 	dns_resolver		*r;
+	struct dns_chan		*chan;
 	char			*name;
 	uint16_t		 qtype;
 	dns_callback		*cb;
 	void			*arg;
 	long long		 started_ms;
+	unsigned long		 seq;		/* send order, for the window */
 	bool			 no_edns;	/* retried without EDNS */
 };
 
@@ -36,19 +50,34 @@ struct dns_sock {
 	struct event	*ev;
 };
 
+struct dns_chan {
+	dns_resolver		*r;
+	ares_channel		 channel;
+	size_t			 nsocks;
+	struct dns_sock		*socks;
+};
+
 struct dns_resolver {
 	struct event_base	*base;
-	ares_channel		 channel;
 	struct dns_config	 cfg;
+	size_t			 nchan;
+	struct dns_chan		*chans;
+	size_t			 next_chan;
 	struct event		*timer;
 	struct event		*pump;
 	struct dns_query	*head, *tail;	/* waiting to be sent */
 	size_t			 inflight;
-	size_t			 nsocks;
-	struct dns_sock		*socks;
+	/* The window: cwnd in 1/1024ths of a query, so that growth by
+	 * 1/window per answer needs no floating point. */
+	unsigned long		 cwnd;
+	unsigned long		 ssthresh;
+	unsigned long		 seq;		/* next query's sequence */
+	unsigned long		 recover_seq;	/* losses before it: ignored */
 	struct dns_stats	 stats;
 	bool			 closing;
 };
+
+#define CWND_ONE	1024UL
 
 static void dns_resolver_arm_timer(dns_resolver *r);
 static void dns_query_send(dns_resolver *r, struct dns_query *q);
@@ -112,23 +141,23 @@ bad:
 }
 
 static struct dns_sock *
-dns_sock_find(dns_resolver *r, ares_socket_t fd)
+dns_sock_find(struct dns_chan *ch, ares_socket_t fd)
 {
-	for (size_t i = 0; i < r->nsocks; i++)
-		if (r->socks[i].fd == fd)
-			return &r->socks[i];
+	for (size_t i = 0; i < ch->nsocks; i++)
+		if (ch->socks[i].fd == fd)
+			return &ch->socks[i];
 	return NULL;
 }
 
 static void
 dns_sock_event(evutil_socket_t fd, short what, void *arg)
 {
-	dns_resolver *r = arg;
+	struct dns_chan *ch = arg;
 
-	ares_process_fd(r->channel,
+	ares_process_fd(ch->channel,
 	    (what & EV_READ) ? (ares_socket_t)fd : ARES_SOCKET_BAD,
 	    (what & EV_WRITE) ? (ares_socket_t)fd : ARES_SOCKET_BAD);
-	dns_resolver_arm_timer(r);
+	dns_resolver_arm_timer(ch->r);
 }
 
 /* c-ares' socket-state callback: keep exactly one libevent event per
@@ -136,26 +165,26 @@ dns_sock_event(evutil_socket_t fd, short what, void *arg)
 static void
 dns_sock_state(void *data, ares_socket_t fd, int readable, int writable)
 {
-	dns_resolver *r = data;
-	struct dns_sock *s = dns_sock_find(r, fd);
+	struct dns_chan *ch = data;
+	struct dns_sock *s = dns_sock_find(ch, fd);
 	short what = (short)((readable ? EV_READ : 0) | (writable ? EV_WRITE : 0));
 
 	if (s != NULL) {
 		event_free(s->ev);
 		if (what == 0) {
-			*s = r->socks[--r->nsocks];
+			*s = ch->socks[--ch->nsocks];
 			return;
 		}
 	} else {
 		if (what == 0)
 			return;
-		r->socks = xreallocarray(r->socks, r->nsocks + 1,
-		    sizeof(*r->socks));
-		s = &r->socks[r->nsocks++];
+		ch->socks = xreallocarray(ch->socks, ch->nsocks + 1,
+		    sizeof(*ch->socks));
+		s = &ch->socks[ch->nsocks++];
 		s->fd = fd;
 	}
-	s->ev = event_new(r->base, (evutil_socket_t)fd, what | EV_PERSIST,
-	    dns_sock_event, r);
+	s->ev = event_new(ch->r->base, (evutil_socket_t)fd, what | EV_PERSIST,
+	    dns_sock_event, ch);
 	if (s->ev == NULL || event_add(s->ev, NULL) != 0) {
 		fputs("mxdiag: cannot watch a DNS socket\n", stderr);
 		abort();
@@ -167,21 +196,63 @@ dns_timer_event(evutil_socket_t fd, short what, void *arg)
 {
 	dns_resolver *r = arg;
 
-	ares_process_fd(r->channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+	for (size_t i = 0; i < r->nchan; i++)
+		ares_process_fd(r->chans[i].channel, ARES_SOCKET_BAD,
+		    ARES_SOCKET_BAD);
 	dns_resolver_arm_timer(r);
 }
 
+/* One timer for every channel: the earliest any of them needs. */
 static void
 dns_resolver_arm_timer(dns_resolver *r)
 {
-	struct timeval tv, *tvp;
+	struct timeval tv, best, *tvp = NULL;
 
-	tvp = ares_timeout(r->channel, NULL, &tv);
+	for (size_t i = 0; i < r->nchan; i++) {
+		struct timeval *t = ares_timeout(r->chans[i].channel, tvp, &tv);
+
+		if (t != NULL) {
+			best = *t;
+			tvp = &best;
+		}
+	}
 	if (tvp == NULL) {
 		event_del(r->timer);
 		return;
 	}
 	event_add(r->timer, tvp);
+}
+
+/* A clean answer: slow start below the threshold, then about one more
+ * query per window of answers. */
+static void
+dns_window_grow(dns_resolver *r)
+{
+	unsigned long cap = r->cfg.max_inflight * CWND_ONE;
+
+	if (r->cwnd < r->ssthresh)
+		r->cwnd += CWND_ONE;
+	else
+		r->cwnd += CWND_ONE * CWND_ONE / r->cwnd;
+	if (r->cwnd > cap)
+		r->cwnd = cap;
+	if (r->cwnd / CWND_ONE > r->stats.window_peak)
+		r->stats.window_peak = r->cwnd / CWND_ONE;
+}
+
+/* A query sent at seq needed a retry or got none: halve, once per
+ * window. */
+static void
+dns_window_loss(dns_resolver *r, unsigned long seq)
+{
+	if (seq < r->recover_seq)
+		return;
+	r->cwnd /= 2;
+	if (r->cwnd < DNS_WINDOW_MIN * CWND_ONE)
+		r->cwnd = DNS_WINDOW_MIN * CWND_ONE;
+	r->ssthresh = r->cwnd;
+	r->recover_seq = r->seq;
+	r->stats.backoffs++;
 }
 
 static enum dns_outcome
@@ -244,14 +315,21 @@ dns_query_done(void *arg, int status, int timeouts, unsigned char *abuf,
 			    "malformed answer: %s", dns_wire_strerror(ws));
 		}
 		r->stats.answered++;
+		if (timeouts > 0) {
+			r->stats.retried++;
+			dns_window_loss(r, q->seq);
+		} else {
+			dns_window_grow(r);
+		}
 	} else {
 		dns_answer_init(&ans, q->name, q->qtype,
 		    dns_outcome_from_ares(status));
 		snprintf(ans.error, sizeof(ans.error), "%s",
 		    r->closing ? "resolver shut down" : ares_strerror(status));
-		if (status == ARES_ETIMEOUT)
+		if (status == ARES_ETIMEOUT) {
 			r->stats.timeouts++;
-		else
+			dns_window_loss(r, q->seq);
+		} else
 			r->stats.failures++;
 	}
 	/* c-ares does not say which server answered; with one server we
@@ -279,7 +357,10 @@ dns_query_send(dns_resolver *r, struct dns_query *q)
 
 	if (q->started_ms == 0)
 		q->started_ms = util_now_ms();
+	q->seq = r->seq++;
 	r->inflight++;
+	if (r->inflight > r->stats.inflight_peak)
+		r->stats.inflight_peak = r->inflight;
 	r->stats.sent++;
 	/* Our own encoder: c-ares' does not read \DDD escapes, which our
 	 * parser writes for odd bytes in names. c-ares sets the ID. */
@@ -289,7 +370,12 @@ dns_query_send(dns_resolver *r, struct dns_query *q)
 		dns_query_done(q, ARES_EBADNAME, 0, NULL, 0);
 		return;
 	}
-	ares_send(r->channel, buf, (int)len, dns_query_done, q);
+	/* Round-robin; an EDNS retry stays on its channel. */
+	if (q->chan == NULL) {
+		q->chan = &r->chans[r->next_chan];
+		r->next_chan = (r->next_chan + 1) % r->nchan;
+	}
+	ares_send(q->chan->channel, buf, (int)len, dns_query_done, q);
 }
 
 /* Move queued queries to c-ares while there is room. Runs from the loop
@@ -300,7 +386,7 @@ dns_pump_event(evutil_socket_t fd, short what, void *arg)
 {
 	dns_resolver *r = arg;
 
-	while (r->head != NULL && r->inflight < r->cfg.max_inflight) {
+	while (r->head != NULL && r->inflight < r->cwnd / CWND_ONE) {
 		struct dns_query *q = r->head;
 
 		r->head = q->next;
@@ -312,22 +398,16 @@ dns_pump_event(evutil_socket_t fd, short what, void *arg)
 	dns_resolver_arm_timer(r);
 }
 
-dns_resolver *
-dns_resolver_new(struct event_base *base, const struct dns_config *cfg,
-    char *err, size_t errlen)
+/* One c-ares channel with our socket callbacks and the servers of the
+ * configuration. Returns 0, or -1 with a message in err. */
+static int
+dns_chan_open(dns_resolver *r, struct dns_chan *ch, char *err, size_t errlen)
 {
-	dns_resolver *r = xcalloc(1, sizeof(*r));
 	struct ares_options opts;
 	int optmask, rc, tries;
 
-	r->base = base;
-	r->cfg = *cfg;
-	if (r->cfg.max_inflight == 0)
-		r->cfg.max_inflight = 100;
+	ch->r = r;
 	tries = r->cfg.tries > 0 ? r->cfg.tries : 2;
-	if (r->cfg.timeout_ms <= 0)
-		r->cfg.timeout_ms = 5000;
-
 	memset(&opts, 0, sizeof(opts));
 	/* c-ares doubles the per-try timeout on every round over the server
 	 * list: the whole budget is base * (2^tries - 1). */
@@ -339,18 +419,19 @@ dns_resolver_new(struct event_base *base, const struct dns_config *cfg,
 	 * of silently moving on; we classify them. */
 	opts.flags = ARES_FLAG_NOCHECKRESP;
 	opts.sock_state_cb = dns_sock_state;
-	opts.sock_state_cb_data = r;
+	opts.sock_state_cb_data = ch;
 	optmask = ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_FLAGS |
 	    ARES_OPT_SOCK_STATE_CB;
-
-	rc = ares_library_init(ARES_LIB_INIT_ALL);
-	if (rc == ARES_SUCCESS)
-		rc = ares_init_options(&r->channel, &opts, optmask);
+	if (r->cfg.rcvbuf > 0) {
+		opts.socket_receive_buffer_size = r->cfg.rcvbuf;
+		optmask |= ARES_OPT_SOCK_RCVBUF;
+	}
+	rc = ares_init_options(&ch->channel, &opts, optmask);
 	if (rc != ARES_SUCCESS) {
+		ch->channel = NULL;
 		snprintf(err, errlen, "cannot start the DNS resolver: %s",
 		    ares_strerror(rc));
-		free(r);
-		return NULL;
+		return -1;
 	}
 	if (r->cfg.nservers > 0) {
 		char csv[DNS_SERVERS_MAX * 80] = "";
@@ -364,12 +445,51 @@ dns_resolver_new(struct event_base *base, const struct dns_config *cfg,
 			    "%s%s%s%s:%d", i ? "," : "", v6 ? "[" : "",
 			    s->host, v6 ? "]" : "", s->port);
 		}
-		rc = ares_set_servers_ports_csv(r->channel, csv);
+		rc = ares_set_servers_ports_csv(ch->channel, csv);
 		if (rc != ARES_SUCCESS) {
 			snprintf(err, errlen, "bad resolver list \"%s\": %s",
 			    csv, ares_strerror(rc));
-			ares_destroy(r->channel);
-			free(r);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+dns_resolver *
+dns_resolver_new(struct event_base *base, const struct dns_config *cfg,
+    char *err, size_t errlen)
+{
+	dns_resolver *r = xcalloc(1, sizeof(*r));
+	int rc;
+
+	r->base = base;
+	r->cfg = *cfg;
+	if (r->cfg.max_inflight == 0)
+		r->cfg.max_inflight = 100;
+	if (r->cfg.timeout_ms <= 0)
+		r->cfg.timeout_ms = 5000;
+	if (r->cfg.nsockets == 0)
+		r->cfg.nsockets = 1;
+	if (r->cfg.nsockets > DNS_SOCKETS_MAX)
+		r->cfg.nsockets = DNS_SOCKETS_MAX;
+	r->cwnd = CWND_ONE * (r->cfg.max_inflight < DNS_WINDOW_START ?
+	    r->cfg.max_inflight : DNS_WINDOW_START);
+	r->ssthresh = CWND_ONE * r->cfg.max_inflight;
+	r->stats.window_peak = r->cwnd / CWND_ONE;
+
+	rc = ares_library_init(ARES_LIB_INIT_ALL);
+	if (rc != ARES_SUCCESS) {
+		snprintf(err, errlen, "cannot start the DNS resolver: %s",
+		    ares_strerror(rc));
+		free(r);
+		return NULL;
+	}
+	r->chans = xcalloc(r->cfg.nsockets, sizeof(*r->chans));
+	for (r->nchan = 0; r->nchan < r->cfg.nsockets; r->nchan++) {
+		if (dns_chan_open(r, &r->chans[r->nchan], err, errlen) != 0) {
+			if (r->chans[r->nchan].channel != NULL)
+				r->nchan++;	/* opened: destroy it too */
+			dns_resolver_free(r);
 			return NULL;
 		}
 	}
@@ -417,6 +537,7 @@ void
 dns_resolver_stats(const dns_resolver *r, struct dns_stats *st)
 {
 	*st = r->stats;
+	st->window = r->cwnd / CWND_ONE;
 }
 
 void
@@ -439,11 +560,15 @@ dns_resolver_free(dns_resolver *r)
 		dns_query_free(q);
 	}
 	r->tail = NULL;
-	if (r->channel)
-		ares_destroy(r->channel);	/* runs the rest's callbacks */
-	for (size_t i = 0; i < r->nsocks; i++)
-		event_free(r->socks[i].ev);
-	free(r->socks);
+	for (size_t i = 0; i < r->nchan; i++) {
+		struct dns_chan *ch = &r->chans[i];
+
+		ares_destroy(ch->channel);	/* runs the rest's callbacks */
+		for (size_t k = 0; k < ch->nsocks; k++)
+			event_free(ch->socks[k].ev);
+		free(ch->socks);
+	}
+	free(r->chans);
 	if (r->timer)
 		event_free(r->timer);
 	if (r->pump)

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The asynchronous DNS engine: c-ares driven by a libevent loop, with a
- * bound on queries in flight and a queue behind it. Every query ends in one
- * callback with a classified struct dns_answer (see wire.h), including
- * timeouts and local failures. Nothing here blocks the loop.
+ * queue in front of it and a window of queries in flight that adapts to
+ * the server (it grows while answers come back and halves when queries
+ * time out), spread over several c-ares channels so that the load leaves
+ * from several sockets. Every query ends in one callback with a classified
+ * struct dns_answer (see wire.h), including timeouts and local failures.
+ * Nothing here blocks the loop. One engine serves every command, from a
+ * single check to a bulk run of millions.
  */
 #ifndef MXDIAG_DNS_RESOLVER_H
 #define MXDIAG_DNS_RESOLVER_H
@@ -27,8 +31,21 @@ struct dns_config {
 	struct dns_server	servers[DNS_SERVERS_MAX];
 	int			timeout_ms;	/* a query's whole budget, all tries */
 	int			tries;		/* attempts per server, >= 1 */
-	size_t			max_inflight;	/* queries handed to c-ares at once */
+	/* The ceiling of the adaptive window: queries handed to c-ares at
+	 * once never exceed it (0: 100). */
+	size_t			max_inflight;
+	/* c-ares channels, each with its own UDP socket per server (0: 1);
+	 * at most DNS_SOCKETS_MAX. */
+	size_t			nsockets;
+	/* Socket receive buffer to ask the kernel for, bytes (0: the
+	 * system's default). */
+	int			rcvbuf;
 };
+
+#define DNS_SOCKETS_MAX		32
+/* Where the adaptive window starts, and the floor it never goes under. */
+#define DNS_WINDOW_START	32
+#define DNS_WINDOW_MIN		4
 
 /* Parse "IP", "IP:PORT", "[IPv6]:PORT" into *srv. Returns 0, or -1 with a
  * message in err. */
@@ -54,10 +71,15 @@ void dns_resolver_query(dns_resolver *r, const char *name, uint16_t qtype,
 
 /* Counters for reports and benchmarks. */
 struct dns_stats {
-	unsigned long	sent;
-	unsigned long	answered;
-	unsigned long	timeouts;
-	unsigned long	failures;
+	unsigned long	sent;		/* queries handed to c-ares */
+	unsigned long	answered;	/* a response came back */
+	unsigned long	timeouts;	/* no response after every try */
+	unsigned long	failures;	/* local failures */
+	unsigned long	retried;	/* answered, but only after a retry */
+	unsigned long	backoffs;	/* times the window was halved */
+	size_t		window;		/* the window now */
+	size_t		window_peak;	/* the largest it has been */
+	size_t		inflight_peak;	/* most queries with c-ares at once */
 };
 void dns_resolver_stats(const dns_resolver *r, struct dns_stats *st);
 
