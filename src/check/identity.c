@@ -148,9 +148,12 @@ identity_ptr_done(const struct dns_answer *ans, void *arg)
 	if (ans->outcome == DNS_OUT_ANSWER) {
 		/* The zone that holds the PTR: at the end of any RFC 2317
 		 * CNAME, which is where the record is changed. */
-		run->pending++;
-		dns_resolver_query(run->res, dns_answer_final_name(ans),
-		    DNS_T_SOA, identity_rzone_done, run);
+		if (!run->opt.no_rzone) {
+			run->pending++;
+			dns_resolver_query(run->res,
+			    dns_answer_final_name(ans), DNS_T_SOA,
+			    identity_rzone_done, run);
+		}
 		for (size_t i = 0; i < ans->nrr; i++) {
 			if (ans->rr[i].type != DNS_T_PTR)
 				continue;

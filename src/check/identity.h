@@ -108,6 +108,9 @@ bool identity_answer_has_addr(const struct dns_answer *ans, int af,
 
 struct identity_options {
 	bool			 no_smtp;
+	/* Skip the SOA query that names the reverse zone and its operator
+	 * (advice then cannot name the provider from the zone). */
+	bool			 no_rzone;
 	/* The name the address should carry when nothing else says (the
 	 * HELO a sender uses); borrowed, may be NULL. */
 	const char		*expected_name;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "check/identity.h"
+#include "check/names.h"
 #include "cli/cli.h"
 #include "cli/common.h"
 #include "cli/target.h"
@@ -185,52 +186,6 @@ check_start_addr(struct check_target *ct, int af, const void *addr)
 	check_pump(ctx);
 }
 
-/* Target-level finding for a hostname that gave no address. */
-static void
-check_name_findings(struct check_target *ct)
-{
-	const struct dns_answer *ans[2] = {
-		ct->have_a ? &ct->a : NULL, ct->have_aaaa ? &ct->aaaa : NULL,
-	};
-	bool temp = false, nx = false;
-	struct finding *fd;
-
-	for (size_t i = 0; i < 2; i++) {
-		if (ans[i] == NULL)
-			continue;
-		if (dns_outcome_is_temporary(ans[i]->outcome))
-			temp = true;
-		if (ans[i]->outcome == DNS_OUT_NXDOMAIN)
-			nx = true;
-	}
-	if (temp) {
-		fd = finding_add(&ct->findings, "target.temperror",
-		    FINDING_TEMPERROR, "%s could not be resolved (temporary "
-		    "DNS failure)", ct->t.host);
-		finding_explain(fd, "The address lookup of the target failed "
-		    "without an answer; nothing else could be checked.");
-		strvec_push(&fd->remediation, "Run the check again, or name "
-		    "the address directly.");
-	} else {
-		fd = finding_add(&ct->findings, nx ? "target.nxdomain" :
-		    "target.no_address", FINDING_FAIL, nx ?
-		    "%s does not exist in DNS" : "%s has no %s record",
-		    ct->t.host, ct->ctx->opts->family == AF_INET ? "A" :
-		    ct->ctx->opts->family == AF_INET6 ? "AAAA" : "A or AAAA");
-		finding_explain(fd, "A mail server's name must resolve to its "
-		    "addresses.");
-		strvec_pushf(&fd->remediation, "Publish A/AAAA records for %s "
-		    "in its zone, or check the spelling.", ct->t.host);
-	}
-	for (size_t i = 0; i < 2; i++)
-		if (ans[i] != NULL)
-			strvec_pushf(&fd->evidence, "%s %s: %s%s%s%s",
-			    ans[i]->qtype == DNS_T_A ? "A" : "AAAA", ct->t.host,
-			    dns_outcome_name(ans[i]->outcome),
-			    ans[i]->error[0] ? " (" : "", ans[i]->error,
-			    ans[i]->error[0] ? ")" : "");
-}
-
 static void
 check_name_done(const struct dns_answer *ans, void *arg)
 {
@@ -256,7 +211,9 @@ check_name_done(const struct dns_answer *ans, void *arg)
 				check_start_addr(ct, AF_INET6,
 				    &ct->aaaa.rr[i].u.aaaa);
 	if (ct->naddrs == 0)
-		check_name_findings(ct);
+		names_no_address_finding(&ct->findings, ct->t.host,
+		    ct->have_a ? &ct->a : NULL,
+		    ct->have_aaaa ? &ct->aaaa : NULL, ct->ctx->opts->family);
 }
 
 static json_t *

@@ -198,12 +198,16 @@ static const char *const generic_kinds[] = {
 	[GENERIC_POOL_KEYWORD] = "pool_keyword",
 };
 
-json_t *
-report_json_address(const struct identity_facts *f,
+/*
+ * The summary fields of an address, shared by the full object below and
+ * by bulk lines: what was checked, the verdict, and the findings.
+ */
+static void
+json_address_summary(json_t *o, const struct identity_facts *f,
     const struct identity_verdict *v)
 {
 	const struct smtp_probe_result *s = &f->smtp;
-	json_t *o = json_object(), *ptr = json_array(), *fwd = json_array();
+	json_t *ptr = json_array();
 	const char *mta = smtp_mta_name(s->mta);
 
 	json_object_set_new(o, "target", json_string(f->target));
@@ -224,7 +228,33 @@ report_json_address(const struct identity_facts *f,
 	json_object_set_new(o, "aligned", json_boolean(v->aligned));
 	json_object_set_new(o, "status",
 	    json_string(finding_status_name(finding_list_worst(&v->findings))));
+}
 
+static void
+json_address_generic(json_t *o, const struct identity_verdict *v)
+{
+	if (v->generic.kind != GENERIC_NONE)
+		json_object_set_new(o, "generic", json_pack("{s:s, s:s, s:s, "
+		    "s:o}", "kind", generic_kinds[v->generic.kind], "reason",
+		    v->generic.reason ? v->generic.reason : "", "detail",
+		    v->generic.detail, "provider", v->generic.provider ?
+		    json_string(v->generic.provider->id) : json_null()));
+	else
+		json_object_set_new(o, "generic", json_null());
+	json_object_set_new(o, "reverse_zone", v->rzone_soa ?
+	    json_pack("{s:s, s:s, s:s}", "name", v->rzone_name, "mname",
+	    v->rzone_soa->mname, "rname", v->rzone_soa->rname) : json_null());
+	json_object_set_new(o, "reverse_zone_provider", v->zone_provider ?
+	    json_string(v->zone_provider->id) : json_null());
+}
+
+json_t *
+report_json_address(const struct identity_facts *f,
+    const struct identity_verdict *v)
+{
+	json_t *o = json_object(), *fwd = json_array();
+
+	json_address_summary(o, f, v);
 	{
 		json_t *pl = json_lookup(&f->ptr), *hops = json_array();
 
@@ -239,23 +269,20 @@ report_json_address(const struct identity_facts *f,
 	for (size_t i = 0; i < f->nfwd; i++)
 		json_array_append_new(fwd, json_forward(&f->fwd[i]));
 	json_object_set_new(o, "forward", fwd);
-	if (v->generic.kind != GENERIC_NONE)
-		json_object_set_new(o, "generic", json_pack("{s:s, s:s, s:s, "
-		    "s:o}", "kind", generic_kinds[v->generic.kind], "reason",
-		    v->generic.reason ? v->generic.reason : "", "detail",
-		    v->generic.detail, "provider", v->generic.provider ?
-		    json_string(v->generic.provider->id) : json_null()));
-	else
-		json_object_set_new(o, "generic", json_null());
-	json_object_set_new(o, "reverse_zone", v->rzone_soa ?
-	    json_pack("{s:s, s:s, s:s}", "name", v->rzone_name, "mname",
-	    v->rzone_soa->mname, "rname", v->rzone_soa->rname) : json_null());
-	json_object_set_new(o, "reverse_zone_provider", v->zone_provider ?
-	    json_string(v->zone_provider->id) : json_null());
+	json_address_generic(o, v);
 	json_object_set_new(o, "smtp", f->smtp_skipped ? json_null() :
 	    json_smtp(f));
 	json_object_set_new(o, "banner_forward", json_forward(&f->banner_fwd));
 	json_object_set_new(o, "ehlo_forward", json_forward(&f->ehlo_fwd));
 	json_object_set_new(o, "findings", report_json_findings(&v->findings));
 	return o;
+}
+
+void
+report_json_address_summary(json_t *o, const struct identity_facts *f,
+    const struct identity_verdict *v)
+{
+	json_address_summary(o, f, v);
+	json_address_generic(o, v);
+	json_object_set_new(o, "findings", report_json_findings(&v->findings));
 }

@@ -35,6 +35,10 @@ void report_text_finding(FILE *out, const struct finding *fd,
 /* New references: the caller owns the returned object. */
 json_t *report_json_address(const struct identity_facts *f,
     const struct identity_verdict *v);
+/* The summary fields and findings of an address (no lookup details, no
+ * SMTP transcript), set into o: what a bulk line carries. */
+void report_json_address_summary(json_t *o, const struct identity_facts *f,
+    const struct identity_verdict *v);
 json_t *report_json_finding(const struct finding *fd);
 json_t *report_json_findings(const struct finding_list *fl);
 /* The A/AAAA addresses of an answer, as an array of strings. */
