@@ -27,6 +27,8 @@ int cmd_dmarc(int argc, char **argv);
 int cmd_bimi(int argc, char **argv);
 int cmd_spf(int argc, char **argv);
 void cmd_spf_usage(FILE *out);
+int cmd_bulk(int argc, char **argv);
+void cmd_bulk_usage(FILE *out);
 /* subcommand entry points: add yours above this line */
 
 #endif

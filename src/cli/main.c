@@ -35,6 +35,8 @@ static const struct {
 	    "DMARC enforcement it needs" },
 	{ "spf", cmd_spf, "SPF record, include tree, lookup counts and "
 	    "check_host() for an address" },
+	{ "bulk", cmd_bulk, "the identity check of every address of a large "
+	    "list or range, as JSON lines, at the DNS server's pace" },
 	/* subcommands: add yours above this line */
 };
 

@@ -111,6 +111,9 @@ void dnsbl_report_judge(struct dnsbl_report *rep);
 
 /* Rendering: a new JSON object (the body of schema mxdiag.bl/1), text. */
 json_t *dnsbl_report_json(const struct dnsbl_report *rep);
+/* One target's object of that report (its results and findings). */
+json_t *dnsbl_target_json(const struct dnsbl_report *rep,
+    const struct dnsbl_target *t);
 void dnsbl_report_text(FILE *out, const struct dnsbl_report *rep,
     const struct report_style *st);
 

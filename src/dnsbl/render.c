@@ -66,8 +66,8 @@ render_list(const struct dnsbl_report *rep, size_t li)
 	    "findings", report_json_findings(&ls->findings));
 }
 
-static json_t *
-render_target(const struct dnsbl_report *rep, const struct dnsbl_target *t)
+json_t *
+dnsbl_target_json(const struct dnsbl_report *rep, const struct dnsbl_target *t)
 {
 	json_t *results = json_array();
 	size_t listed = 0;
@@ -98,7 +98,7 @@ dnsbl_report_json(const struct dnsbl_report *rep)
 	for (size_t l = 0; l < rep->set->n; l++)
 		json_array_append_new(lists, render_list(rep, l));
 	for (size_t i = 0; i < rep->ntargets; i++) {
-		json_array_append_new(targets, render_target(rep,
+		json_array_append_new(targets, dnsbl_target_json(rep,
 		    &rep->targets[i]));
 		for (size_t k = 0; k < rep->targets[i].nresults; k++)
 			if (rep->targets[i].results[k].verdict == DNSBL_LISTED) {

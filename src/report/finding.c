@@ -144,8 +144,8 @@ finding_list_move(struct finding_list *dst, struct finding_list *src)
 
 /* Rank for "worst": a check that could not finish outranks a failure,
  * because the failure list may be incomplete. */
-static int
-status_rank(enum finding_status st)
+int
+finding_status_rank(enum finding_status st)
 {
 	switch (st) {
 	case FINDING_TEMPERROR:	return 6;
@@ -165,7 +165,8 @@ finding_list_worst(const struct finding_list *fl)
 	enum finding_status worst = FINDING_SKIPPED;
 
 	for (size_t i = 0; i < fl->n; i++)
-		if (status_rank(fl->v[i]->status) > status_rank(worst))
+		if (finding_status_rank(fl->v[i]->status) >
+		    finding_status_rank(worst))
 			worst = fl->v[i]->status;
 	return worst;
 }

@@ -73,5 +73,8 @@ void finding_list_move(struct finding_list *dst, struct finding_list *src);
 /* The worst status in the list, by the order of severity used for exit
  * codes: temperror > permerror > fail > warning > info > pass > skipped. */
 enum finding_status finding_list_worst(const struct finding_list *fl);
+/* That order: higher is worse (temperror highest: a check that could not
+ * finish may hide a failure). */
+int finding_status_rank(enum finding_status st);
 
 #endif

@@ -101,10 +101,16 @@ validate_reports() {
 import json, os, sys
 import jsonschema
 schema = json.load(open(sys.argv[1]))
-check_path = os.path.join(os.path.dirname(sys.argv[1]), "mxdiag.check.schema.json")
-check = json.load(open(check_path))
-store = {"mxdiag.check.schema.json": check, check["$id"]: check,
-         "https://mxdiag.example/schemas/mxdiag.check.schema.json": check}
+# Schemas may refer to each other by file name or by $id.
+store = {}
+sdir = os.path.dirname(sys.argv[1])
+for name in os.listdir(sdir):
+    if name.endswith(".schema.json"):
+        doc = json.load(open(os.path.join(sdir, name)))
+        store[name] = doc
+        store["https://mxdiag.example/schemas/" + name] = doc
+        if "$id" in doc:
+            store[doc["$id"]] = doc
 resolver = jsonschema.RefResolver(base_uri=schema.get("$id", ""), referrer=schema, store=store)
 if len(sys.argv) < 3:
     sys.exit("no report to validate")

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `mxdiag bulk`: the identity check of every address a stream of targets
+ * names, at the pace the DNS server allows, with memory that does not grow
+ * with the input. Targets are read only while fewer than a window of
+ * addresses are in flight; each result is written as one JSON line
+ * (schema mxdiag.bulk/1, docs/bulk.md) as soon as it is complete, so the
+ * output is in completion order and every line says which input line it
+ * came from.
+ */
+#ifndef MXDIAG_BULK_BULK_H
+#define MXDIAG_BULK_BULK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "bulk/seen.h"
+#include "check/identity.h"
+#include "dns/resolver.h"
+#include "dnsbl/dnsbl.h"
+#include "report/finding.h"
+
+#define BULK_SCHEMA		"mxdiag.bulk/1"
+
+enum bulk_check {
+	BULK_CHECK_PTR		= 1 << 0,	/* the PTR lookup */
+	BULK_CHECK_IPREV	= 1 << 1,	/* forward confirmation */
+	BULK_CHECK_BANNER	= 1 << 2,	/* SMTP greeting and EHLO */
+	BULK_CHECK_DNSBL	= 1 << 3,	/* blacklist lookups */
+};
+#define BULK_CHECKS_DEFAULT	(BULK_CHECK_PTR | BULK_CHECK_IPREV)
+
+/* Parse "ptr,iprev,banner,dnsbl" into a mask; -1 on an unknown name. */
+int bulk_checks_parse(const char *spec, unsigned *mask, char *err,
+    size_t errlen);
+
+#define BULK_WINDOW_DEFAULT	2048	/* addresses in flight, DNS only */
+#define BULK_WINDOW_MAX		65536
+#define BULK_SMTP_DEFAULT	32	/* SMTP connections at once */
+#define BULK_PER_DEST_DEFAULT	2	/* ... per /24 (IPv4) or /64 (IPv6) */
+
+struct bulk_config {
+	unsigned		 checks;	/* enum bulk_check mask */
+	size_t			 window;
+	size_t			 smtp_max;
+	size_t			 per_dest;
+	bool			 allow_huge;	/* IPv4 < /8, IPv6 < /104 */
+	unsigned		 shard_k, shard_n;	/* shard_n 0: all */
+	const struct bulk_seen	*seen;		/* --resume: skip these */
+	int			 family;	/* of hostnames' addresses */
+	int			 port;		/* SMTP, unless a line says */
+	struct identity_options	 id;		/* strings borrowed */
+	const struct dnsbl_set	*dnsbl;		/* with BULK_CHECK_DNSBL */
+	bool			 progress;	/* a line on stderr */
+	long long		 input_size;	/* bytes, for the ETA; 0: unknown */
+};
+
+/* Distinct finding codes counted for the summary. */
+#define BULK_CODES_MAX		256
+
+struct bulk_stats {
+	unsigned long	lines;		/* input lines read */
+	unsigned long	input_errors;	/* lines that are no target */
+	unsigned long	targets;	/* target lines processed */
+	unsigned long	addresses;	/* result lines written */
+	unsigned long	resumed;	/* skipped: already in the output */
+	unsigned long	other_shard;	/* skipped: another shard's */
+	unsigned long	status[FINDING_SKIPPED + 1];	/* worst finding */
+	unsigned long	iprev[IPREV_PERMERROR + 1];
+	size_t		ncodes;
+	struct {
+		char		code[48];
+		unsigned long	n;
+	}		codes[BULK_CODES_MAX];
+	bool		interrupted;	/* stopped by a signal */
+	bool		write_error;
+	long long	elapsed_ms;
+	struct dns_stats dns;
+};
+
+/*
+ * Read targets from in until its end (or SIGINT/SIGTERM: the addresses in
+ * flight are finished and the run stops reading), write result and error
+ * lines to out, fill *st. Runs the loop of base until the work is done.
+ * Returns 0, or -1 when out could not be written.
+ */
+int bulk_run(struct event_base *base, dns_resolver *res,
+    struct dns_lookup *lookup, const struct bulk_config *cfg, FILE *in,
+    FILE *out, struct bulk_stats *st);
+
+/* The summary, for people (stderr). */
+void bulk_stats_print(FILE *out, const struct bulk_stats *st);
+
+#endif
