@@ -5,7 +5,7 @@
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 codes=$(sed -n 's/^[[:space:]]*{ "\([a-z_]*\.[a-z_.]*\)", a_.*/\1/p' "$root/src/check/advice.c"
-	grep -o '"target\.[a-z_]*"' "$root/src/cli/check_cmd.c" | tr -d '"'
+	grep -o '"target\.[a-z_]*"' "$root/src/check/names.c" | tr -d '"'
 	grep -oh '"\(mx\|sending\|audit\)\.[a-z_]*"' "$root/src/audit/mx.c" "$root/src/audit/audit.c" | tr -d '"' | sort -u)
 echo "1..2"
 missing=""
