@@ -52,6 +52,7 @@ struct bulk_config {
 	int			 port;		/* SMTP, unless a line says */
 	struct identity_options	 id;		/* strings borrowed */
 	const struct dnsbl_set	*dnsbl;		/* with BULK_CHECK_DNSBL */
+	bool			 detail;	/* every finding in full */
 	bool			 progress;	/* a line on stderr */
 	long long		 input_size;	/* bytes, for the ETA; 0: unknown */
 };

@@ -96,6 +96,8 @@ struct bulk_run {
 
 	struct event		*tick;		/* progress */
 	struct event		*sigint, *sigterm;
+	char			*obuf;		/* one output line */
+	size_t			 obuf_cap;
 	long long		 started_ms;
 	unsigned long		 last_done;
 	long long		 last_ms;
@@ -176,14 +178,26 @@ bulk_count_code(struct bulk_stats *st, const char *code)
 	st->codes[st->ncodes++].n = 1;
 }
 
-/* Write one object as a line; a failed write stops the run. */
+/* Write one object as a line; a failed write stops the run. The text is
+ * made in one buffer and written at once: jansson's stream writer calls
+ * fwrite() for every token. */
 static void
 bulk_emit(struct bulk_run *run, json_t *o)
 {
-	if (json_dumpf(o, run->out, JSON_COMPACT) != 0 ||
+	size_t len = json_dumpb(o, run->obuf, run->obuf_cap, JSON_COMPACT);
+
+	if (len > run->obuf_cap) {
+		free(run->obuf);
+		run->obuf_cap = len + len / 2;
+		run->obuf = xcalloc(1, run->obuf_cap);
+		len = json_dumpb(o, run->obuf, run->obuf_cap, JSON_COMPACT);
+	}
+	if (len == 0 || len > run->obuf_cap ||
+	    fwrite(run->obuf, 1, len, run->out) != len ||
 	    putc('\n', run->out) == EOF) {
 		if (!run->st->write_error)
 			fprintf(stderr, "mxdiag: cannot write the output: %s\n",
+			    len == 0 ? "cannot encode a line" :
 			    strerror(errno));
 		run->st->write_error = true;
 		run->stop = true;
@@ -330,7 +344,7 @@ bulk_task_done(struct identity_facts *f, void *arg)
 
 	identity_judge(f, &v);
 	o = bulk_line_head("result", t->line);
-	report_json_address_summary(o, f, &v);
+	report_json_address_summary(o, f, &v, !run->cfg->detail);
 	/* The key, not the user's spelling: what --resume looks for. */
 	json_object_set_new(o, "target", json_string(t->key));
 	if (run->cfg->checks & BULK_CHECK_DNSBL) {
@@ -497,7 +511,8 @@ bulk_host_done(const struct dns_answer *ans, void *arg)
 		json_object_set_new(o, "address", json_null());
 		json_object_set_new(o, "status", json_string(
 		    finding_status_name(finding_list_worst(&fl))));
-		json_object_set_new(o, "findings", report_json_findings(&fl));
+		json_object_set_new(o, "findings", run->cfg->detail ?
+		    report_json_findings(&fl) : report_json_findings_brief(&fl));
 		bulk_tally(run, finding_list_worst(&fl), &fl, IPREV_NONE);
 		bulk_emit(run, o);
 		finding_list_clear(&fl);
@@ -822,6 +837,7 @@ bulk_run(struct event_base *base, dns_resolver *res,
 	if (run.sigterm)
 		event_free(run.sigterm);
 	free(run.dests);
+	free(run.obuf);
 	st->elapsed_ms = util_now_ms() - run.started_ms;
 	dns_resolver_stats(res, &st->dns);
 	if (fflush(out) != 0)

@@ -79,6 +79,8 @@ cmd_bulk_usage(FILE *out)
 	    "  --lists FILE          blacklists for dnsbl (format of `mxdiag bl\n"
 	    "                        --show-lists`; default the built-in set)\n"
 	    "  -4, -6                only IPv4 / IPv6 addresses of hostnames\n"
+	    "  --detail              every finding in full (default: findings\n"
+	    "                        that pass carry code, status and title)\n"
 	    "  --no-progress         no progress line (it is shown only on a\n"
 	    "                        terminal anyway)\n"
 	    "  -h, --help            this help\n"
@@ -128,6 +130,7 @@ bulk_parse_args(int argc, char **argv, struct bulk_opts *o)
 		{ "ehlo",	     required_argument, NULL, 'e' },
 		{ "no-progress",     no_argument,	NULL, 'P' },
 		{ "lists",	     required_argument, NULL, 'L' },
+		{ "detail",	     no_argument,	NULL, 'D' },
 		{ "help",	     no_argument,	NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -219,6 +222,9 @@ bulk_parse_args(int argc, char **argv, struct bulk_opts *o)
 			break;
 		case 'L':
 			o->lists = optarg;
+			break;
+		case 'D':
+			o->cfg.detail = true;
 			break;
 		case 'h':
 			cmd_bulk_usage(stdout);

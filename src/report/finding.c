@@ -159,6 +159,13 @@ finding_status_rank(enum finding_status st)
 	return 0;
 }
 
+bool
+finding_status_is_problem(enum finding_status st)
+{
+	return st == FINDING_WARNING || st == FINDING_FAIL ||
+	    st == FINDING_TEMPERROR || st == FINDING_PERMERROR;
+}
+
 enum finding_status
 finding_list_worst(const struct finding_list *fl)
 {

@@ -76,5 +76,7 @@ enum finding_status finding_list_worst(const struct finding_list *fl);
 /* That order: higher is worse (temperror highest: a check that could not
  * finish may hide a failure). */
 int finding_status_rank(enum finding_status st);
+/* Warning, fail, temperror and permerror: what needs someone's attention. */
+bool finding_status_is_problem(enum finding_status st);
 
 #endif

@@ -278,11 +278,32 @@ report_json_address(const struct identity_facts *f,
 	return o;
 }
 
+json_t *
+report_json_findings_brief(const struct finding_list *fl)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < fl->n; i++) {
+		const struct finding *fd = fl->v[i];
+
+		if (finding_status_is_problem(fd->status))
+			json_array_append_new(a, report_json_finding(fd));
+		else
+			json_array_append_new(a, json_pack("{s:s, s:s, s:s}",
+			    "code", fd->code, "status",
+			    finding_status_name(fd->status), "title",
+			    fd->title));
+	}
+	return a;
+}
+
 void
 report_json_address_summary(json_t *o, const struct identity_facts *f,
-    const struct identity_verdict *v)
+    const struct identity_verdict *v, bool brief)
 {
 	json_address_summary(o, f, v);
 	json_address_generic(o, v);
-	json_object_set_new(o, "findings", report_json_findings(&v->findings));
+	json_object_set_new(o, "findings", brief ?
+	    report_json_findings_brief(&v->findings) :
+	    report_json_findings(&v->findings));
 }

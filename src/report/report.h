@@ -36,11 +36,16 @@ void report_text_finding(FILE *out, const struct finding *fd,
 json_t *report_json_address(const struct identity_facts *f,
     const struct identity_verdict *v);
 /* The summary fields and findings of an address (no lookup details, no
- * SMTP transcript), set into o: what a bulk line carries. */
+ * SMTP transcript), set into o: what a bulk line carries. brief: see
+ * report_json_findings_brief(). */
 void report_json_address_summary(json_t *o, const struct identity_facts *f,
-    const struct identity_verdict *v);
+    const struct identity_verdict *v, bool brief);
 json_t *report_json_finding(const struct finding *fd);
 json_t *report_json_findings(const struct finding_list *fl);
+/* The same, but findings that are no problem (pass, info, skipped) carry
+ * only code, status and title: at a million addresses, the prose of what
+ * passed is the bulk of the output and says nothing new. */
+json_t *report_json_findings_brief(const struct finding_list *fl);
 /* The A/AAAA addresses of an answer, as an array of strings. */
 json_t *report_json_addresses(const struct dns_answer *ans);
 
