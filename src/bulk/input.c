@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/target.h"
 #include "util/util.h"
 
 /* Larger ranges need --allow-huge: 2^24 addresses. */
@@ -154,22 +155,33 @@ input_target(const char *s, bool allow_huge, struct bulk_item *it, char *err,
 		}
 		return 0;
 	}
-	if (strchr(s, ':') != NULL) {
-		if (strchr(s, '%') != NULL || !input_address(s, it))
-			return input_error(err, errlen, "bad IPv6 address ", s,
-			    len, "");
-		it->kind = BULK_ADDR;
+	/* The rest is what `mxdiag check` takes: an address or a hostname,
+	 * with a port as HOST:PORT or [IPv6]:PORT. */
+	{
+		struct target t;
+		char terr[200];
+
+		if (target_parse(s, 0, &t, terr, sizeof(terr)) != 0) {
+			snprintf(err, errlen, "%s", terr);
+			return -1;
+		}
+		if (t.port_given)
+			it->port = t.port;
+		if (t.af != AF_UNSPEC) {
+			if (strchr(t.host, '%') != NULL ||
+			    !input_address(t.host, it))
+				return input_error(err, errlen, "bad address ",
+				    s, len, "");
+			it->kind = BULK_ADDR;
+			return 0;
+		}
+		if (!input_hostname(t.host, strlen(t.host), it->host,
+		    sizeof(it->host)))
+			return input_error(err, errlen, "", s, len,
+			    " is neither an address, a range nor a hostname");
+		it->kind = BULK_HOST;
 		return 0;
 	}
-	if (input_address(s, it)) {
-		it->kind = BULK_ADDR;
-		return 0;
-	}
-	if (!input_hostname(s, len, it->host, sizeof(it->host)))
-		return input_error(err, errlen, "", s,
-		    len, " is neither an address, a range nor a hostname");
-	it->kind = BULK_HOST;
-	return 0;
 }
 
 static int
@@ -231,7 +243,13 @@ input_json(const char *s, size_t len, bool allow_huge, struct bulk_item *it,
 		snprintf(err, errlen, "\"target\" holds a NUL");
 		goto out;
 	}
-	rc = input_target(target, allow_huge, it, err, errlen);
+	{
+		int port = it->port;	/* "port" wins over HOST:PORT */
+
+		rc = input_target(target, allow_huge, it, err, errlen);
+		if (port != 0)
+			it->port = port;
+	}
 	it->from_json = true;
 out:
 	json_decref(o);

@@ -30,6 +30,7 @@
 #define BULK_SOCKETS_DEFAULT	4
 #define BULK_RCVBUF		(4 << 20)
 #define BULK_TIMEOUT_MS		5000
+#define BULK_TRIES		4
 
 struct bulk_opts {
 	struct cli_common	 c;
@@ -334,6 +335,9 @@ cmd_bulk(int argc, char **argv)
 		o.c.dns.max_inflight = inflight;
 		o.c.dns.nsockets = socks;
 		o.c.dns.rcvbuf = BULK_RCVBUF;
+		/* Four tries: a lost packet is asked again after a seventh
+		 * of a second per second of budget, not after a third. */
+		o.c.dns.tries = BULK_TRIES;
 	}
 	o.cfg.id.no_rzone = true;
 	o.cfg.id.smtp.ehlo_name = o.ehlo;
