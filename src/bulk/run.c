@@ -146,9 +146,10 @@ bulk_checks_parse(const char *spec, unsigned *mask, char *err, size_t errlen)
 		snprintf(err, errlen, "no check named");
 		return -1;
 	}
-	/* Forward confirmation needs the PTR names, and a banner or a
-	 * listing is judged next to them. */
-	*mask |= BULK_CHECK_PTR;
+	/* The PTR lookup and its forward confirmation are one check: a PTR
+	 * name proves nothing until it leads back, and the banner and the
+	 * listings are judged next to them. */
+	*mask |= BULK_CHECK_PTR | BULK_CHECK_IPREV;
 	return 0;
 }
 
