@@ -209,8 +209,12 @@ bulk_emit(struct bulk_run *run, json_t *o)
 static json_t *
 bulk_line_head(const char *type, const struct bulk_line *l)
 {
-	return json_pack("{s:s, s:I, s:s}", "type", type, "line",
-	    (json_int_t)l->lineno, "input", l->text);
+	json_t *o = json_object();
+
+	json_object_set_new(o, "type", json_string(type));
+	json_object_set_new(o, "line", json_integer((json_int_t)l->lineno));
+	json_object_set_new(o, "input", json_string(l->text));
+	return o;
 }
 
 static void
@@ -274,6 +278,8 @@ bulk_smtp_take(struct bulk_run *run, struct bulk_task *t)
 	struct bulk_dest *d = bulk_dest_find(run, t->dest, true);
 
 	/* There is always a free entry: fewer than smtp_max run. */
+	if (d == NULL)
+		abort();
 	d->n++;
 	run->smtp_running++;
 	t->smtp = true;

@@ -288,11 +288,17 @@ report_json_findings_brief(const struct finding_list *fl)
 
 		if (finding_status_is_problem(fd->status))
 			json_array_append_new(a, report_json_finding(fd));
-		else
-			json_array_append_new(a, json_pack("{s:s, s:s, s:s}",
-			    "code", fd->code, "status",
-			    finding_status_name(fd->status), "title",
-			    fd->title));
+		else {
+			/* Not json_pack: this runs for most findings of a
+			 * bulk run, and the format is parsed on every call. */
+			json_t *o = json_object();
+
+			json_object_set_new(o, "code", json_string(fd->code));
+			json_object_set_new(o, "status", json_string(
+			    finding_status_name(fd->status)));
+			json_object_set_new(o, "title", json_string(fd->title));
+			json_array_append_new(a, o);
+		}
 	}
 	return a;
 }
