@@ -349,7 +349,10 @@ bulk_task_done(struct identity_facts *f, void *arg)
 	struct identity_verdict v;
 	json_t *o;
 
-	identity_judge(f, &v);
+	if (run->cfg->detail)
+		identity_judge(f, &v);
+	else
+		identity_judge_brief(f, &v);
 	o = bulk_line_head("result", t->line);
 	report_json_address_summary(o, f, &v, !run->cfg->detail);
 	/* The key, not the user's spelling: what --resume looks for. */

@@ -929,6 +929,8 @@ static const struct advice_entry advice_table[] = {
 void
 advice_apply(struct finding *fd, const struct advice_ctx *ctx)
 {
+	if (ctx->brief && !finding_status_is_problem(fd->status))
+		return;
 	for (size_t i = 0; i < UTIL_ARRAY_LEN(advice_table); i++)
 		if (strcmp(advice_table[i].code, fd->code) == 0) {
 			advice_table[i].fn(fd, ctx);

@@ -17,6 +17,10 @@ struct advice_ctx {
 	const char			*ptrname;	/* first PTR name or NULL */
 	const char			*want_name;	/* the name to converge on */
 	enum smtp_mta			 mta;
+	/* Only for problems: pass, info and skipped findings keep their
+	 * code, status, title and evidence (bulk output, which prints no
+	 * more of them). */
+	bool				 brief;
 };
 
 /* Fill f's explanation, remediation, trips and references from its code.

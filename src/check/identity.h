@@ -92,6 +92,10 @@ void identity_verdict_clear(struct identity_verdict *v);
 
 /* Judge the facts: fills *v (pure; judge.c). */
 void identity_judge(const struct identity_facts *f, struct identity_verdict *v);
+/* The same verdict and findings, but findings that are no problem get no
+ * explanation, remediation, trips or references (what bulk leaves out). */
+void identity_judge_brief(const struct identity_facts *f,
+    struct identity_verdict *v);
 
 /* The address-family record type for forward confirmation. */
 static inline uint16_t

@@ -558,8 +558,9 @@ judge_announced(const struct identity_facts *f, struct identity_verdict *v,
 	return aligned;
 }
 
-void
-identity_judge(const struct identity_facts *f, struct identity_verdict *v)
+static void
+judge_run(const struct identity_facts *f, struct identity_verdict *v,
+    bool brief)
 {
 	const struct smtp_probe_result *s = &f->smtp;
 	struct advice_ctx ctx;
@@ -567,6 +568,7 @@ identity_judge(const struct identity_facts *f, struct identity_verdict *v)
 
 	memset(v, 0, sizeof(*v));
 	memset(&ctx, 0, sizeof(ctx));
+	ctx.brief = brief;
 	ctx.f = f;
 	ctx.v = v;
 	ctx.ptrname = f->nfwd > 0 ? f->fwd[0].name : NULL;
@@ -658,6 +660,19 @@ identity_judge(const struct identity_facts *f, struct identity_verdict *v)
 		    "on %s", f->address, ctx.want_name ? ctx.want_name : "");
 		advice_apply(fd, &ctx);
 	}
+}
+
+void
+identity_judge(const struct identity_facts *f, struct identity_verdict *v)
+{
+	judge_run(f, v, false);
+}
+
+void
+identity_judge_brief(const struct identity_facts *f,
+    struct identity_verdict *v)
+{
+	judge_run(f, v, true);
 }
 
 void
