@@ -2,9 +2,18 @@
 /*
  * dnsdelay: a UDP DNS relay for benchmarks that holds every answer for a
  * fixed delay, so a client's wall time shows how many of its lookups ran
- * one after another. Loopback only; exits by itself after --lifetime.
+ * one after another. Loopback only; exits by itself after --lifetime
+ * seconds (default 300), whatever else it is told.
  *
- *   dnsdelay --listen 127.0.0.1:5355 --upstream 127.0.0.1:5353 --delay-ms 100
+ * --drop-every N drops every Nth query received from the client (the 1st
+ * query counts as 1, so N = 3 drops the 3rd, 6th, ...): it is never sent
+ * upstream and never answered, as a lossy path or resolver would do, so a
+ * test can check that its client retries and that a lost answer stays a
+ * temporary failure. 0 (the default) drops nothing. The count is exact,
+ * so a run is repeatable.
+ *
+ *   dnsdelay --listen 127.0.0.1:5355 --upstream 127.0.0.1:5353 \
+ *       --delay-ms 100 --lifetime 60 [--drop-every N]
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -60,24 +69,69 @@ parse_addr(const char *s, struct sockaddr_in *sin)
 	return (ntohl(sin->sin_addr.s_addr) >> 24) == 127 ? 0 : -1;
 }
 
+/* A whole decimal number in [0, max], or -1. */
+static long
+parse_count(const char *s, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < 0 || v > max)
+		return -1;
+	return v;
+}
+
+static int
+usage(void)
+{
+	fprintf(stderr, "usage: dnsdelay --listen 127.x.x.x:PORT "
+	    "--upstream 127.x.x.x:PORT --delay-ms MS [--lifetime S] "
+	    "[--drop-every N]\n");
+	return 64;
+}
+
 int
 main(int argc, char **argv)
 {
-	struct sockaddr_in listen_at, upstream;
-	int delay = 100, lifetime = 300, fd, up;
+	struct sockaddr_in listen_at = { 0 }, upstream = { 0 };
+	long delay = -1, lifetime = 300, drop_every = 0;
+	unsigned long received = 0;
+	int fd, up, have_listen = 0, have_upstream = 0;
 	long long end;
 	unsigned short next_id = 1;
 
-	if (argc != 9 || strcmp(argv[1], "--listen") || parse_addr(argv[2],
-	    &listen_at) || strcmp(argv[3], "--upstream") ||
-	    parse_addr(argv[4], &upstream) || strcmp(argv[5], "--delay-ms") ||
-	    strcmp(argv[7], "--lifetime")) {
-		fprintf(stderr, "usage: dnsdelay --listen 127.x.x.x:PORT "
-		    "--upstream 127.x.x.x:PORT --delay-ms MS --lifetime S\n");
-		return 64;
+	for (int i = 1; i < argc; i += 2) {
+		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] :
+		    NULL;
+
+		if (val == NULL)
+			return usage();
+		if (strcmp(opt, "--listen") == 0) {
+			if (parse_addr(val, &listen_at) != 0)
+				return usage();
+			have_listen = 1;
+		} else if (strcmp(opt, "--upstream") == 0) {
+			if (parse_addr(val, &upstream) != 0)
+				return usage();
+			have_upstream = 1;
+		} else if (strcmp(opt, "--delay-ms") == 0) {
+			if ((delay = parse_count(val, 60000)) < 0)
+				return usage();
+		} else if (strcmp(opt, "--lifetime") == 0) {
+			/* Bounded: a forgotten relay still goes away. */
+			if ((lifetime = parse_count(val, 3600)) <= 0)
+				return usage();
+		} else if (strcmp(opt, "--drop-every") == 0) {
+			if ((drop_every = parse_count(val, 1000000)) < 0)
+				return usage();
+		} else {
+			return usage();
+		}
 	}
-	delay = atoi(argv[6]);
-	lifetime = atoi(argv[8]);
+	if (!have_listen || !have_upstream || delay < 0)
+		return usage();
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
 	up = socket(AF_INET, SOCK_DGRAM, 0);
 	if (fd < 0 || up < 0 || bind(fd, (struct sockaddr *)&listen_at,
@@ -96,8 +150,15 @@ main(int argc, char **argv)
 		for (int i = 0; i < SLOTS; i++) {
 			struct slot *s = &slots[i];
 
-			if (!s->used || s->len == 0)
+			if (!s->used)
 				continue;
+			if (s->len == 0) {
+				/* Upstream never answered: free the slot, so
+				 * a lossy upstream cannot use them all up. */
+				if (t - s->due > 10000)
+					s->used = 0;
+				continue;
+			}
 			if (s->due <= t) {
 				s->answer[0] = (unsigned char)(s->client_id >> 8);
 				s->answer[1] = (unsigned char)s->client_id;
@@ -118,6 +179,9 @@ main(int argc, char **argv)
 			    (struct sockaddr *)&from, &fl);
 			int i;
 
+			if (n >= 12 && drop_every > 0 &&
+			    ++received % (unsigned long)drop_every == 0)
+				n = 0;	/* lost on the way: never answered */
 			if (n >= 12) {
 				for (i = 0; i < SLOTS && slots[i].used; i++)
 					;
