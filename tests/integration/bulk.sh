@@ -350,23 +350,23 @@ NPASS=$(grep -c ' pass$' "$TRUTH")
 bulk truth 1 "${KRES[@]}" --input "$ADDRS"
 pycheck truth truth "$TRUTH" "$OUT/truth.jsonl" lines
 want truth "1024 results, every address exactly once" results=1024 missing=0 dups=0 extra=0 unparsable=0 errors=0
-want truth "iprev equals the truth for every address ($NFAIL fail)" wrong=0 "truth_fail=$NFAIL"
-want truth "zero temperror" temperror=0
-want truth "line, input, target and dnsbl fields" badfields=0
+want truth "iprev equals the truth for every address ($NFAIL fail)" results=1024 wrong=0 "truth_fail=$NFAIL"
+want truth "zero temperror" results=1024 temperror=0
+want truth "line, input, target and dnsbl fields" results=1024 badfields=0
 errgrep truth "iprev: pass $NPASS fail $NFAIL " "summary counts $NPASS pass, $NFAIL fail"
 bulk cidr 1 "${KRES[@]}" < <(echo "$PREFIX")
 pycheck cidr truth "$TRUTH" "$OUT/cidr.jsonl" cidr "$PREFIX"
 want cidr "the /22 as one line: 1024 results, each once" results=1024 missing=0 dups=0 extra=0 unparsable=0 errors=0
-want cidr "iprev equals the truth, zero temperror" wrong=0 temperror=0
-want cidr "every result has line 1 and input $PREFIX" badfields=0
+want cidr "iprev equals the truth, zero temperror" results=1024 wrong=0 temperror=0
+want cidr "every result has line 1 and input $PREFIX" results=1024 badfields=0
 
 # --- 2. a lossy resolver: lost packets are retried, never verdicts -------
 relay "$LOSSY_PORT" 1 10
 bulk lossy 1 --resolver "$OWN:$LOSSY_PORT" --timeout 3 --input "$ADDRS"
 pycheck lossy truth "$TRUTH" "$OUT/lossy.jsonl" lines
 want lossy "every address once" results=1024 missing=0 dups=0 extra=0
-want lossy "zero wrong verdicts through a relay losing 1 packet in 10" wrong=0
-want lossy "zero temperror: retries recovered every lost packet" temperror=0
+want lossy "zero wrong verdicts through a relay losing 1 packet in 10" results=1024 wrong=0
+want lossy "zero temperror: retries recovered every lost packet" results=1024 temperror=0
 retries=$(grep -o '[0-9]* needed a retry' "$OUT/lossy.err" | grep -o '^[0-9]*')
 if [ "${retries:-0}" -gt 0 ]; then
 	ok "lossy: summary reports $retries queries that needed a retry"
@@ -475,8 +475,8 @@ for k in 0 1 2; do
 done
 pycheck shard shard 3 "$OUT/truth.jsonl" "$OUT/shard0.jsonl" "$OUT/shard1.jsonl" "$OUT/shard2.jsonl"
 want shard "3 shards: disjoint, their union is the full run" full=1024 union=1024 overlap=0 missing=0 extra=0
-want shard "each result identical to the unsharded run's" differ=0
-want shard "each target in shard fnv1a64(target) % 3" misplaced=0
+want shard "each result identical to the unsharded run's" full=1024 union=1024 differ=0
+want shard "each target in shard fnv1a64(target) % 3" union=1024 misplaced=0
 errgrep shard1 "; $((1024 - $(grep -c . "$OUT/shard1.jsonl"))) left to other shards" "summary counts the other shards' targets"
 for bad in 3/3 1/0 x/2 1/ -1/3; do
 	timeout 10 "$MXDIAG" bulk "${KRES[@]}" --shard "$bad" < /dev/null > /dev/null 2>&1
@@ -523,7 +523,7 @@ errgrep resumed "; $done_before already done \(--resume\)" "summary: $done_befor
 errgrep resumed "^mxdiag bulk: $((1024 - done_before)) addresses checked" "checked only the $((1024 - done_before)) others"
 pycheck resume truth "$TRUTH" "$OUT/resume.jsonl" lines
 want resume "the final file: each target exactly once, every line whole JSON" results=1024 missing=0 dups=0 extra=0 unparsable=0 errors=0
-want resume "the final file: the true verdicts" wrong=0 temperror=0
+want resume "the final file: the true verdicts" results=1024 wrong=0 temperror=0
 [ ! -s "$OUT/resumed.out" ] && ok "resumed: nothing on standard output with --output" ||
     not_ok "resumed: nothing on standard output" "$(head -c 200 "$OUT/resumed.out")"
 
