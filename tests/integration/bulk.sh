@@ -54,7 +54,7 @@ bail() {
 # output and writes "KEY VALUE" lines (counts, and samples of what is
 # wrong) that the TAP lines below compare.
 cat > "$OUT/bulkcheck.py" <<'PY'
-import ipaddress, json, sys
+import ipaddress, json, re, sys
 
 def fnv1a64(s):
     h = 0xcbf29ce484222325
@@ -184,15 +184,19 @@ def cmd_expect(path, expect_path):
     out(results=len(res), errors=len(err), unparsable=len(bad),
         problems=len(problems), sample=problems + bad)
 
+def timeless(o):
+    """A result without the query times its evidence quotes."""
+    return re.sub(r" in [0-9]+ ms", " in - ms", json.dumps(o, sort_keys=True))
+
 def cmd_shard(n, full_path, *parts):
     """Shards of a run: disjoint, together the full run, each result as
-    in the full run, each target where FNV-1a 64 puts it."""
+    in the full run (but for query times), each target where FNV-1a 64
+    puts it."""
     n = int(n)
     full = {o["target"]: o for o in load(full_path)[0]}
-    union, overlap, differ, misplaced, sizes = {}, [], [], [], []
+    union, overlap, differ, misplaced = {}, [], [], []
     for k, p in enumerate(parts):
         res = load(p)[0]
-        sizes.append(len(res))
         for o in res:
             t = o["target"]
             if t in union:
@@ -200,13 +204,13 @@ def cmd_shard(n, full_path, *parts):
             union[t] = o
             if fnv1a64(t) % n != k:
                 misplaced.append("%s in shard %d" % (t, k))
-            if t in full and o != full[t]:
+            if t in full and timeless(o) != timeless(full[t]):
                 differ.append(t)
     missing = [t for t in full if t not in union]
     extra = [t for t in union if t not in full]
     out(full=len(full), union=len(union), overlap=len(overlap),
         missing=len(missing), extra=len(extra), differ=len(differ),
-        misplaced=len(misplaced), smallest=min(sizes),
+        misplaced=len(misplaced),
         sample=overlap + missing + extra + differ + misplaced)
 
 def summary(o):
@@ -366,7 +370,18 @@ bulk lossy 1 --resolver "$OWN:$LOSSY_PORT" --timeout 3 --input "$ADDRS"
 pycheck lossy truth "$TRUTH" "$OUT/lossy.jsonl" lines
 want lossy "every address once" results=1024 missing=0 dups=0 extra=0
 want lossy "zero wrong verdicts through a relay losing 1 packet in 10" results=1024 wrong=0
-want lossy "zero temperror: retries recovered every lost packet" results=1024 temperror=0
+# The relay's count is exact, so a retry is lost like any query (one in
+# ten): a query losing all three tries (about one in a thousand) is
+# temperror, never a verdict. Each temperror must be such a query.
+timeouts=$(grep -o '[0-9]* timed out' "$OUT/lossy.err" | grep -o '^[0-9]*')
+temps=$(val lossy temperror)
+if [ -n "$timeouts" ] && [ "${temps:-x}" -le "$timeouts" ] && [ "$temps" -le 10 ] &&
+    [ "$(val lossy results)" = 1024 ]; then
+	ok "lossy: few temperror ($temps), each from a query that lost every try ($timeouts timed out)"
+else
+	not_ok "lossy: temperror only from queries that lost every try" \
+	    "temperror $temps, timed out $timeouts" "$(grep 'DNS:' "$OUT/lossy.err")"
+fi
 retries=$(grep -o '[0-9]* needed a retry' "$OUT/lossy.err" | grep -o '^[0-9]*')
 if [ "${retries:-0}" -gt 0 ]; then
 	ok "lossy: summary reports $retries queries that needed a retry"
@@ -493,9 +508,12 @@ done
 # --- 7. an interrupted run, resumed --------------------------------------
 # Slow answers and a small window make the run last seconds; SIGINT then
 # stops reading, the addresses in flight finish, the summary is written.
+# Its input is the addresses that pass: exit status 2 says "interrupted",
+# not "problems found". The resumed run then reads every address.
 relay "$SLOW_PORT" 100 0
+awk '$2 == "pass" {print $1}' "$TRUTH" > "$OUT/passing.txt"
 timeout -k 5 30 "$MXDIAG" bulk --no-progress --resolver "$OWN:$SLOW_PORT" \
-    --window 32 --max-inflight 16 --input "$ADDRS" --output "$OUT/resume.jsonl" \
+    --window 32 --max-inflight 16 --input "$OUT/passing.txt" --output "$OUT/resume.jsonl" \
     2> "$OUT/interrupted.err" &
 job=$!
 sleep 1.5
@@ -504,10 +522,11 @@ wait "$job"
 check_rc interrupted 2 $? "$OUT/interrupted.err"
 errgrep interrupted '\(interrupted\)' "summary says interrupted"
 cp "$OUT/resume.jsonl" "$OUT/interrupted.jsonl"
-pycheck interrupted truth "$TRUTH" "$OUT/interrupted.jsonl" lines
+pycheck interrupted truth "$TRUTH" "$OUT/interrupted.jsonl" any
 done_before=$(val interrupted results)
-if [ "${done_before:-0}" -gt 0 ] && [ "${done_before:-0}" -lt 1024 ]; then
-	ok "interrupted: $done_before of 1024 addresses written before stopping"
+npassing=$(grep -c . "$OUT/passing.txt")
+if [ "${done_before:-0}" -gt 0 ] && [ "${done_before:-0}" -lt "$npassing" ]; then
+	ok "interrupted: $done_before of $npassing addresses written before stopping"
 else
 	not_ok "interrupted: part of the run written" "$done_before results"
 fi
@@ -521,7 +540,7 @@ check_rc resumed 1 $? "$OUT/resumed.err"
 errgrep resumed "resuming: $done_before targets? already in" "read $done_before targets of the earlier run"
 errgrep resumed "; $done_before already done \(--resume\)" "summary: $done_before already done"
 errgrep resumed "^mxdiag bulk: $((1024 - done_before)) addresses checked" "checked only the $((1024 - done_before)) others"
-pycheck resume truth "$TRUTH" "$OUT/resume.jsonl" lines
+pycheck resume truth "$TRUTH" "$OUT/resume.jsonl" any
 want resume "the final file: each target exactly once, every line whole JSON" results=1024 missing=0 dups=0 extra=0 unparsable=0 errors=0
 want resume "the final file: the true verdicts" results=1024 wrong=0 temperror=0
 [ ! -s "$OUT/resumed.out" ] && ok "resumed: nothing on standard output with --output" ||
@@ -546,8 +565,8 @@ expect world '[$r[] | select(.target == "nosuchhost.example.test")] | length == 
 
 # --- 9. blacklists ----------------------------------------------------------
 printf 'list ip ip.bl.test ip4,ip6\n' > "$OUT/one.conf"
-printf '192.0.2.10\n2001:db8::25\n127.0.0.3\n' |
-    bulk dnsbl 1 "${RES[@]}" --checks ptr,iprev,dnsbl --lists "$OUT/one.conf"
+bulk dnsbl 1 "${RES[@]}" --checks ptr,iprev,dnsbl --lists "$OUT/one.conf" \
+    < <(printf '192.0.2.10\n2001:db8::25\n127.0.0.3\n')
 expect dnsbl '[$r[] | select(.address == "192.0.2.10")][0] | .dnsbl.listed == true and .status == "fail"' "192.0.2.10 listed: status fail"
 expect dnsbl '[$r[] | select(.address == "2001:db8::25")][0] | .dnsbl.listed == true and .status == "fail"' "2001:db8::25 listed (ip6): status fail"
 expect dnsbl '[$r[] | select(.address == "192.0.2.10")][0] | [.dnsbl.findings[] | select(.code == "bl.listed" and .status == "fail")] | length == 1' "bl.listed finding"
