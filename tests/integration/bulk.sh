@@ -510,9 +510,12 @@ done
 # stops reading, the addresses in flight finish, the summary is written.
 # Its input is the addresses that pass: exit status 2 says "interrupted",
 # not "problems found". The resumed run then reads every address.
+# timeout --foreground passes SIGINT on to mxdiag alone; without it,
+# timeout also signals its process group, and mxdiag, signalled twice,
+# would quit at once.
 relay "$SLOW_PORT" 100 0
 awk '$2 == "pass" {print $1}' "$TRUTH" > "$OUT/passing.txt"
-timeout -k 5 30 "$MXDIAG" bulk --no-progress --resolver "$OWN:$SLOW_PORT" \
+timeout --foreground -k 5 30 "$MXDIAG" bulk --no-progress --resolver "$OWN:$SLOW_PORT" \
     --window 32 --max-inflight 16 --input "$OUT/passing.txt" --output "$OUT/resume.jsonl" \
     2> "$OUT/interrupted.err" &
 job=$!
