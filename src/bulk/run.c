@@ -81,6 +81,7 @@ struct bulk_run {
 	long long		 consumed;	/* input bytes read */
 	bool			 eof;
 	bool			 stop;		/* a signal: read no more */
+	long long		 stop_ms;	/* when the first came */
 	bool			 filling;
 
 	/* The range being expanded, and its line. */
@@ -790,11 +791,16 @@ bulk_signal(evutil_socket_t sig, short what, void *arg)
 	struct bulk_run *run = arg;
 
 	if (run->stop) {
-		/* Second time: the user means it. */
+		/* Again: the user means it. Not within a second, though:
+		 * timeout(1) and a terminal's ^C signal the whole process
+		 * group, and one keypress must not become two. */
+		if (util_now_ms() - run->stop_ms < 1000)
+			return;
 		signal((int)sig, SIG_DFL);
 		raise((int)sig);
 		return;
 	}
+	run->stop_ms = util_now_ms();
 	fprintf(stderr, "\nmxdiag: stopping: finishing the %zu addresses in "
 	    "flight (again to quit now)\n", run->running);
 	run->stop = true;

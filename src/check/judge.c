@@ -274,7 +274,7 @@ judge_smtp(const struct identity_facts *f, struct identity_verdict *v,
 
 	if (f->smtp_skipped) {
 		fd = finding_add(&v->findings, "smtp.skipped", FINDING_SKIPPED,
-		    "SMTP not checked (--no-smtp)");
+		    "SMTP not checked (DNS checks only)");
 		advice_apply(fd, ctx);
 		return;
 	}
