@@ -22,6 +22,7 @@
 
 #include "bulk/input.h"
 #include "check/names.h"
+#include "report/jsonw.h"
 #include "report/report.h"
 #include "util/util.h"
 
@@ -97,8 +98,7 @@ struct bulk_run {
 
 	struct event		*tick;		/* progress */
 	struct event		*sigint, *sigterm;
-	char			*obuf;		/* one output line */
-	size_t			 obuf_cap;
+	struct jsonw		 ow;		/* one output line */
 	long long		 started_ms;
 	unsigned long		 last_done;
 	long long		 last_ms;
@@ -180,26 +180,24 @@ bulk_count_code(struct bulk_stats *st, const char *code)
 	st->codes[st->ncodes++].n = 1;
 }
 
-/* Write one object as a line; a failed write stops the run. The text is
- * made in one buffer and written at once: jansson's stream writer calls
- * fwrite() for every token. */
+/* Write one object as a line; a failed write stops the run. */
 static void
 bulk_emit(struct bulk_run *run, json_t *o)
 {
-	size_t len = json_dumpb(o, run->obuf, run->obuf_cap, JSON_COMPACT);
+	int rc;
 
-	if (len > run->obuf_cap) {
-		free(run->obuf);
-		run->obuf_cap = len + len / 2;
-		run->obuf = xcalloc(1, run->obuf_cap);
-		len = json_dumpb(o, run->obuf, run->obuf_cap, JSON_COMPACT);
+	jsonw_reset(&run->ow);
+	rc = jsonw_dump(&run->ow, o);
+	if (rc == 0) {
+		jsonw_put_newline(&run->ow);
+		if (fwrite(run->ow.buf, 1, run->ow.len, run->out) !=
+		    run->ow.len)
+			rc = -2;
 	}
-	if (len == 0 || len > run->obuf_cap ||
-	    fwrite(run->obuf, 1, len, run->out) != len ||
-	    putc('\n', run->out) == EOF) {
+	if (rc != 0) {
 		if (!run->st->write_error)
 			fprintf(stderr, "mxdiag: cannot write the output: %s\n",
-			    len == 0 ? "cannot encode a line" :
+			    rc == -1 ? "cannot encode a line" :
 			    strerror(errno));
 		run->st->write_error = true;
 		run->stop = true;
@@ -853,7 +851,7 @@ bulk_run(struct event_base *base, dns_resolver *res,
 	if (run.sigterm)
 		event_free(run.sigterm);
 	free(run.dests);
-	free(run.obuf);
+	jsonw_free(&run.ow);
 	st->elapsed_ms = util_now_ms() - run.started_ms;
 	dns_resolver_stats(res, &st->dns);
 	if (fflush(out) != 0)

@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests for report/jsonw.c: every tree must come out byte for byte as
+ * json_dumpb(JSON_COMPACT) writes it, from a table of JSON texts and from
+ * random trees; and the limits hold.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "report/jsonw.h"
+
+static void
+same_as_jansson(json_t *v)
+{
+	struct jsonw w = { 0 };
+	char *want = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+
+	assert_non_null(want);
+	assert_int_equal(jsonw_dump(&w, v), 0);
+	assert_int_equal(w.len, strlen(want));
+	assert_memory_equal(w.buf, want, w.len);
+	free(want);
+	jsonw_free(&w);
+}
+
+static void
+test_table(void **state)
+{
+	static const char *const texts[] = {
+		"{}", "[]", "null", "true", "false", "0", "-1",
+		"9223372036854775807", "-9223372036854775808",
+		"\"\"", "\"plain\"", "\"quote \\\" and \\\\ backslash\"",
+		"\"\\b\\f\\n\\r\\t\"", "\"\\u0001\\u001f\\u007f\"",
+		"\"caf\\u00e9 \\u2603 \\ud83d\\ude00\"", "\"slash / stays\"",
+		"{\"a\":1,\"b\":[true,false,null],\"c\":{\"d\":\"e\"}}",
+		"[[[[[]]]]]", "[{},{},{\"\":\"\"}]",
+		"{\"z\":1,\"a\":2,\"m\":3}",	/* insertion order kept */
+		"{\"k\\n\":\"v\\u0000w\"}",
+		"[1.5,-0.25,1e300]",
+	};
+
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		json_error_t err;
+		json_t *v = json_loads(texts[i], JSON_DECODE_ANY |
+		    JSON_ALLOW_NUL, &err);
+
+		if (v == NULL)
+			fail_msg("%s: %s", texts[i], err.text);
+		same_as_jansson(v);
+		json_decref(v);
+	}
+}
+
+/* A random tree of every type, strings with every byte below 0x80. */
+static json_t *
+random_tree(unsigned *seed, int depth)
+{
+	int kind = depth > 4 ? rand_r(seed) % 5 : rand_r(seed) % 7;
+	char s[16];
+	size_t n;
+
+	switch (kind) {
+	case 0:
+		return json_null();
+	case 1:
+		return json_boolean(rand_r(seed) & 1);
+	case 2:
+		return json_integer((json_int_t)rand_r(seed) *
+		    (rand_r(seed) & 1 ? -1 : 1) * rand_r(seed));
+	case 3:
+	case 4:
+		n = (size_t)rand_r(seed) % sizeof(s);
+		for (size_t i = 0; i < n; i++)
+			s[i] = (char)(rand_r(seed) % 128);
+		return json_stringn(s, n);
+	case 5: {
+		json_t *a = json_array();
+		int k = rand_r(seed) % 5;
+
+		for (int i = 0; i < k; i++)
+			json_array_append_new(a, random_tree(seed, depth + 1));
+		return a;
+	}
+	default: {
+		json_t *o = json_object();
+		int k = rand_r(seed) % 5;
+
+		for (int i = 0; i < k; i++) {
+			n = (size_t)rand_r(seed) % 8;
+			for (size_t j = 0; j < n; j++)
+				s[j] = (char)(1 + rand_r(seed) % 127);
+			s[n] = '\0';
+			json_object_set_new(o, s, random_tree(seed, depth + 1));
+		}
+		return o;
+	}
+	}
+}
+
+static void
+test_random(void **state)
+{
+	unsigned seed = 20261122;
+
+	for (int i = 0; i < 2000; i++) {
+		json_t *v = random_tree(&seed, 0);
+
+		same_as_jansson(v);
+		json_decref(v);
+	}
+}
+
+static void
+test_limits(void **state)
+{
+	struct jsonw w = { 0 };
+	json_t *root = json_array(), *v = root;
+
+	/* JSONW_DEPTH_MAX + 1 levels of arrays inside the root: refused,
+	 * and the buffer is left as it was. */
+	for (int i = 0; i <= JSONW_DEPTH_MAX; i++) {
+		json_t *a = json_array();
+
+		json_array_append_new(v, a);
+		v = a;
+	}
+	assert_int_equal(jsonw_dump(&w, json_true()), 0);
+	assert_int_equal(jsonw_dump(&w, root), -1);
+	assert_int_equal(w.len, 4);
+	assert_int_equal(jsonw_dump(&w, NULL), -1);
+	json_decref(root);
+	jsonw_free(&w);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_random),
+		cmocka_unit_test(test_limits),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
