@@ -35,7 +35,7 @@ enum bulk_check {
 int bulk_checks_parse(const char *spec, unsigned *mask, char *err,
     size_t errlen);
 
-#define BULK_WINDOW_DEFAULT	2048	/* addresses in flight, DNS only */
+#define BULK_WINDOW_DEFAULT	512	/* addresses in flight, DNS only */
 #define BULK_WINDOW_MAX		65536
 #define BULK_SMTP_DEFAULT	32	/* SMTP connections at once */
 #define BULK_PER_DEST_DEFAULT	2	/* ... per /24 (IPv4) or /64 (IPv6) */

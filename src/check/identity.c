@@ -70,6 +70,8 @@ identity_facts_clear(struct identity_facts *f)
 	strvec_clear(&f->ptr_chain);
 	for (size_t i = 0; i < f->nfwd; i++)
 		dns_answer_clear(&f->fwd[i].ans);
+	free(f->fwd);
+	f->fwd = NULL;
 	f->nfwd = 0;
 	smtp_probe_result_clear(&f->smtp);
 	dns_answer_clear(&f->banner_fwd.ans);
@@ -146,6 +148,8 @@ identity_ptr_done(const struct dns_answer *ans, void *arg)
 		return;
 	}
 	if (ans->outcome == DNS_OUT_ANSWER) {
+		size_t nptr = 0;
+
 		/* The zone that holds the PTR: at the end of any RFC 2317
 		 * CNAME, which is where the record is changed. */
 		if (!run->opt.no_rzone) {
@@ -154,10 +158,16 @@ identity_ptr_done(const struct dns_answer *ans, void *arg)
 			    dns_answer_final_name(ans), DNS_T_SOA,
 			    identity_rzone_done, run);
 		}
+		for (size_t i = 0; i < ans->nrr; i++)
+			nptr += ans->rr[i].type == DNS_T_PTR;
+		if (nptr > IDENTITY_PTR_MAX)
+			nptr = IDENTITY_PTR_MAX;
+		if (nptr > 0 && f->fwd == NULL)
+			f->fwd = xcalloc(nptr, sizeof(*f->fwd));
 		for (size_t i = 0; i < ans->nrr; i++) {
 			if (ans->rr[i].type != DNS_T_PTR)
 				continue;
-			if (f->nfwd == IDENTITY_PTR_MAX) {
+			if (f->nfwd == nptr) {
 				f->ptr_names_truncated = true;
 				break;
 			}

@@ -55,7 +55,9 @@ struct identity_facts {
 	struct dns_answer	 ptr;
 	struct strvec		 ptr_chain;	/* every CNAME hop, all answers */
 	size_t			 nfwd;
-	struct identity_forward	 fwd[IDENTITY_PTR_MAX];
+	/* One per PTR name, at most IDENTITY_PTR_MAX (owned; allocated for
+	 * as many as the answer holds: nearly always one). */
+	struct identity_forward	*fwd;
 	bool			 ptr_names_truncated;
 	/* When a PTR exists: the SOA query for the reverse name, whose
 	 * answer names the reverse zone and who runs it. */

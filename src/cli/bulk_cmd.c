@@ -25,7 +25,7 @@
  * server busy (the window adapts below this), several sockets so that the
  * server's threads share the load, and a receive buffer that a burst of
  * answers does not overflow. */
-#define BULK_INFLIGHT_DEFAULT	1000
+#define BULK_INFLIGHT_DEFAULT	300
 #define BULK_INFLIGHT_MAX	10000
 #define BULK_SOCKETS_DEFAULT	4
 #define BULK_RCVBUF		(4 << 20)
@@ -70,9 +70,9 @@ cmd_bulk_usage(FILE *out)
 	    "                        included (default 5), and of each SMTP\n"
 	    "                        phase\n"
 	    "  --max-inflight N      ceiling of DNS queries in flight; the\n"
-	    "                        window adapts below it (default 1000)\n"
+	    "                        window adapts below it (default 300)\n"
 	    "  --sockets N           DNS client sockets (default 4)\n"
-	    "  --window N            addresses in flight (default 2048)\n"
+	    "  --window N            addresses in flight (default 512)\n"
 	    "  --concurrency N       SMTP connections at once (default 32)\n"
 	    "  --per-destination N   ... to one /24 or /64 (default 2)\n"
 	    "  --port PORT           SMTP port (default 25)\n"

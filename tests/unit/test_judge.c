@@ -96,6 +96,7 @@ static void
 facts_init(struct identity_facts *f, const char *addr)
 {
 	memset(f, 0, sizeof(*f));
+	f->fwd = xcalloc(IDENTITY_PTR_MAX, sizeof(*f->fwd));
 	f->af = AF_INET;
 	assert_int_equal(inet_pton(AF_INET, addr, &f->addr.v4), 1);
 	snprintf(f->address, sizeof(f->address), "%s", addr);
