@@ -173,6 +173,16 @@ rd_name(struct wire_rd *r, char *out, size_t outlen)
 	return DNS_WIRE_OK;
 }
 
+/* len bytes and a NUL, for TXT text (which may hold NULs). */
+static char *
+xstrndup_bytes(const char *p, size_t len)
+{
+	char *d = xcalloc(1, len + 1);
+
+	memcpy(d, p, len);
+	return d;
+}
+
 /*
  * TXT: <len><bytes> strings that fill the rdata exactly. Only the first
  * DNS_TXT_MAX bytes are kept; the strings are still all walked so that a
@@ -181,8 +191,11 @@ rd_name(struct wire_rd *r, char *out, size_t outlen)
 static enum dns_wire_status
 rd_txt(struct wire_rd *r, struct dns_rr *rr)
 {
+	char data[DNS_TXT_MAX];
+
 	rr->u.txt.len = 0;
 	rr->u.txt.nstrings = 0;
+	rr->u.txt.data = NULL;
 	while (r->off < r->len) {
 		size_t n = r->buf[r->off++], keep;
 
@@ -191,7 +204,7 @@ rd_txt(struct wire_rd *r, struct dns_rr *rr)
 		keep = DNS_TXT_MAX - rr->u.txt.len;
 		if (keep > n)
 			keep = n;
-		memcpy(rr->u.txt.data + rr->u.txt.len, r->buf + r->off, keep);
+		memcpy(data + rr->u.txt.len, r->buf + r->off, keep);
 		rr->u.txt.len += keep;
 		r->off += n;
 		if (rr->u.txt.nstrings < DNS_TXT_BOUNDS)
@@ -199,6 +212,7 @@ rd_txt(struct wire_rd *r, struct dns_rr *rr)
 			    (uint16_t)rr->u.txt.len;
 		rr->u.txt.nstrings++;
 	}
+	rr->u.txt.data = xstrndup_bytes(data, rr->u.txt.len);
 	return DNS_WIRE_OK;
 }
 
@@ -212,6 +226,7 @@ rd_rdata(struct wire_rd *r, struct dns_rr *rr)
 {
 	enum dns_wire_status st = DNS_WIRE_OK;
 	struct dns_soa *soa = &rr->u.soa;
+	char name[DNS_NAME_BUF], name2[DNS_NAME_BUF];
 
 	switch (rr->type) {
 	case DNS_T_A:
@@ -228,22 +243,25 @@ rd_rdata(struct wire_rd *r, struct dns_rr *rr)
 	case DNS_T_CNAME:
 	case DNS_T_PTR:
 	case DNS_T_NS:
-		st = rd_name(r, rr->u.target, sizeof(rr->u.target));
+		if ((st = rd_name(r, name, sizeof(name))) == DNS_WIRE_OK)
+			rr->u.target = xstrdup(name);
 		break;
 	case DNS_T_MX:
-		if ((st = rd_u16(r, &rr->u.mx.pref)) == DNS_WIRE_OK)
-			st = rd_name(r, rr->u.mx.exchange,
-			    sizeof(rr->u.mx.exchange));
+		if ((st = rd_u16(r, &rr->u.mx.pref)) == DNS_WIRE_OK &&
+		    (st = rd_name(r, name, sizeof(name))) == DNS_WIRE_OK)
+			rr->u.mx.exchange = xstrdup(name);
 		break;
 	case DNS_T_SOA:
-		if ((st = rd_name(r, soa->mname, sizeof(soa->mname))) ||
-		    (st = rd_name(r, soa->rname, sizeof(soa->rname))) ||
+		if ((st = rd_name(r, name, sizeof(name))) ||
+		    (st = rd_name(r, name2, sizeof(name2))) ||
 		    (st = rd_u32(r, &soa->serial)) ||
 		    (st = rd_u32(r, &soa->refresh)) ||
 		    (st = rd_u32(r, &soa->retry)) ||
-		    (st = rd_u32(r, &soa->expire)))
+		    (st = rd_u32(r, &soa->expire)) ||
+		    (st = rd_u32(r, &soa->minimum)))
 			break;
-		st = rd_u32(r, &soa->minimum);
+		soa->mname = xstrdup(name);
+		soa->rname = xstrdup(name2);
 		break;
 	case DNS_T_TXT:
 		st = rd_txt(r, rr);
@@ -270,10 +288,11 @@ rd_rr(struct wire_rd *r, enum dns_section sec, struct dns_rr *rr, bool *is_opt)
 	enum dns_wire_status st;
 	struct wire_rd rdata;
 	uint16_t rdlen;
+	char name[DNS_NAME_BUF];
 
 	*is_opt = false;
 	rr->section = sec;
-	if ((st = rd_name(r, rr->name, sizeof(rr->name))) ||
+	if ((st = rd_name(r, name, sizeof(name))) ||
 	    (st = rd_u16(r, &rr->type)) ||
 	    (st = rd_u16(r, &rr->rclass)) ||
 	    (st = rd_u32(r, &rr->ttl)) ||
@@ -286,6 +305,7 @@ rd_rr(struct wire_rd *r, enum dns_section sec, struct dns_rr *rr, bool *is_opt)
 		r->off += rdlen;
 		return DNS_WIRE_OK;
 	}
+	rr->name = xstrdup(name);
 	/* Names inside the rdata may still point anywhere earlier. */
 	rdata = *r;
 	rdata.len = r->off + rdlen;
@@ -320,6 +340,8 @@ dns_msg_clear(struct dns_msg *msg)
 {
 	if (msg == NULL)
 		return;
+	for (size_t i = 0; i < msg->nrr; i++)
+		dns_rr_clear(&msg->rr[i]);
 	free(msg->rr);
 	memset(msg, 0, sizeof(*msg));
 }
@@ -393,18 +415,26 @@ dns_msg_parse(const uint8_t *buf, size_t len, struct dns_msg *msg)
 					scratch = xcalloc(1, sizeof(*scratch));
 				rr = scratch;
 			}
-			memset(rr, 0, sizeof(*rr));
+			if (rr == scratch)
+				dns_rr_clear(rr);
+			else
+				memset(rr, 0, sizeof(*rr));
 			st = rd_rr(&r, (enum dns_section)sec, rr, &is_opt);
-			if (st != DNS_WIRE_OK)
+			if (st != DNS_WIRE_OK) {
+				dns_rr_clear(rr);	/* half read */
 				goto fail;
-			if (is_opt)
+			}
+			if (is_opt) {
+				dns_rr_clear(rr);
 				continue;
+			}
 			if (rr == scratch)
 				msg->truncated_rrs = true;
 			else
 				msg->nrr++;
 		}
 	}
+	dns_rr_clear(scratch);
 	free(scratch);
 	if (msg->nrr == 0) {
 		free(msg->rr);
@@ -413,6 +443,7 @@ dns_msg_parse(const uint8_t *buf, size_t len, struct dns_msg *msg)
 	return DNS_WIRE_OK;
 
 fail:
+	dns_rr_clear(scratch);
 	free(scratch);
 	dns_msg_clear(msg);
 	return st;
@@ -468,6 +499,85 @@ dns_outcome_name(enum dns_outcome o)
 }
 
 void
+dns_str_set(char **field, const char *value)
+{
+	free(*field);
+	*field = value != NULL ? xstrdup(value) : NULL;
+}
+
+void
+dns_rr_clear(struct dns_rr *rr)
+{
+	if (rr == NULL)
+		return;
+	free(rr->name);
+	switch (rr->type) {
+	case DNS_T_CNAME:
+	case DNS_T_PTR:
+	case DNS_T_NS:
+		free(rr->u.target);
+		break;
+	case DNS_T_MX:
+		free(rr->u.mx.exchange);
+		break;
+	case DNS_T_SOA:
+		free(rr->u.soa.mname);
+		free(rr->u.soa.rname);
+		break;
+	case DNS_T_TXT:
+	case DNS_T_SPF:
+		free(rr->u.txt.data);
+		break;
+	default:
+		break;
+	}
+	memset(rr, 0, sizeof(*rr));
+}
+
+void
+dns_rr_copy(struct dns_rr *dst, const struct dns_rr *src)
+{
+	*dst = *src;
+	dst->name = src->name ? xstrdup(src->name) : NULL;
+	switch (src->type) {
+	case DNS_T_CNAME:
+	case DNS_T_PTR:
+	case DNS_T_NS:
+		dst->u.target = src->u.target ? xstrdup(src->u.target) : NULL;
+		break;
+	case DNS_T_MX:
+		dst->u.mx.exchange = src->u.mx.exchange ?
+		    xstrdup(src->u.mx.exchange) : NULL;
+		break;
+	case DNS_T_SOA:
+		dst->u.soa.mname = src->u.soa.mname ?
+		    xstrdup(src->u.soa.mname) : NULL;
+		dst->u.soa.rname = src->u.soa.rname ?
+		    xstrdup(src->u.soa.rname) : NULL;
+		break;
+	case DNS_T_TXT:
+	case DNS_T_SPF:
+		dst->u.txt.data = src->u.txt.data ?
+		    xstrndup_bytes(src->u.txt.data, src->u.txt.len) : NULL;
+		break;
+	default:
+		break;
+	}
+}
+
+void
+dns_rr_set_txt(struct dns_rr *rr, const char *data, size_t len)
+{
+	if (len > DNS_TXT_MAX)
+		len = DNS_TXT_MAX;
+	free(rr->u.txt.data);
+	rr->u.txt.data = xstrndup_bytes(data, len);
+	rr->u.txt.len = len;
+	rr->u.txt.nstrings = 1;
+	rr->u.txt.bounds[0] = (uint16_t)len;
+}
+
+void
 dns_answer_init(struct dns_answer *ans, const char *qname, uint16_t qtype,
     enum dns_outcome outcome)
 {
@@ -475,8 +585,7 @@ dns_answer_init(struct dns_answer *ans, const char *qname, uint16_t qtype,
 	ans->outcome = outcome;
 	ans->rcode = -1;
 	ans->qtype = qtype;
-	if (qname != NULL)
-		snprintf(ans->qname, sizeof(ans->qname), "%s", qname);
+	ans->qname = xstrdup(qname != NULL ? qname : "");
 }
 
 void
@@ -488,10 +597,15 @@ dns_answer_copy(struct dns_answer *dst, const struct dns_answer *src)
 	memset(&dst->chain, 0, sizeof(dst->chain));
 	for (size_t i = 0; i < src->chain.n; i++)
 		strvec_push(&dst->chain, src->chain.v[i]);
+	dst->qname = src->qname ? xstrdup(src->qname) : NULL;
+	dst->soa_zone = src->soa_zone ? xstrdup(src->soa_zone) : NULL;
+	dst->soa.mname = src->soa.mname ? xstrdup(src->soa.mname) : NULL;
+	dst->soa.rname = src->soa.rname ? xstrdup(src->soa.rname) : NULL;
 	dst->rr = NULL;
 	if (src->nrr > 0) {
 		dst->rr = xcalloc(src->nrr, sizeof(*dst->rr));
-		memcpy(dst->rr, src->rr, src->nrr * sizeof(*dst->rr));
+		for (size_t i = 0; i < src->nrr; i++)
+			dns_rr_copy(&dst->rr[i], &src->rr[i]);
 	}
 }
 
@@ -501,7 +615,13 @@ dns_answer_clear(struct dns_answer *ans)
 	if (ans == NULL)
 		return;
 	strvec_clear(&ans->chain);
+	for (size_t i = 0; i < ans->nrr; i++)
+		dns_rr_clear(&ans->rr[i]);
 	free(ans->rr);
+	free(ans->qname);
+	free(ans->soa_zone);
+	free(ans->soa.mname);
+	free(ans->soa.rname);
 	memset(ans, 0, sizeof(*ans));
 }
 
@@ -629,7 +749,7 @@ answer_collect(const struct dns_msg *msg, struct dns_answer *ans)
 			ans->rr_truncated = true;
 			break;
 		}
-		ans->rr[ans->nrr++] = *rr;
+		dns_rr_copy(&ans->rr[ans->nrr++], rr);
 	}
 }
 
@@ -643,9 +763,11 @@ answer_find_soa(const struct dns_msg *msg, struct dns_answer *ans)
 
 		if (rr->section == DNS_SEC_AUTHORITY && rr->type == DNS_T_SOA) {
 			ans->has_soa = true;
-			memcpy(ans->soa_zone, rr->name, sizeof(ans->soa_zone));
+			dns_str_set(&ans->soa_zone, rr->name);
 			ans->soa_ttl = rr->ttl;
 			ans->soa = rr->u.soa;
+			ans->soa.mname = xstrdup(rr->u.soa.mname);
+			ans->soa.rname = xstrdup(rr->u.soa.rname);
 			return;
 		}
 	}

@@ -23,6 +23,7 @@
 #define DNS_T_MX	15
 #define DNS_T_TXT	16
 #define DNS_T_AAAA	28
+#define DNS_T_SPF	99	/* RFC 4408 type, TXT layout; obsolete */
 
 #define DNS_C_IN	1
 
@@ -43,30 +44,39 @@ enum dns_section {
 	DNS_SEC_ADDITIONAL,
 };
 
+/*
+ * Records and answers own their strings: every name and TXT text is
+ * allocated to its length by this file and freed by dns_rr_clear(),
+ * dns_msg_clear() or dns_answer_clear(). Copy with dns_rr_copy() and
+ * dns_answer_copy(), never by assignment. Code that builds records by
+ * hand (tests) sets strings with dns_str_set().
+ */
 struct dns_soa {
-	char		mname[DNS_NAME_BUF];
-	char		rname[DNS_NAME_BUF];
-	uint32_t	serial, refresh, retry, expire, minimum;
+	char		*mname;		/* owned; never NULL in a parsed SOA */
+	char		*rname;
+	uint32_t	 serial, refresh, retry, expire, minimum;
 };
 
 struct dns_rr {
 	enum dns_section section;
-	char		 name[DNS_NAME_BUF];	/* presentation form, no final dot */
+	char		*name;		/* owned, presentation form, no final dot */
 	uint16_t	 type;
 	uint16_t	 rclass;
 	uint32_t	 ttl;
 	union {
 		struct in_addr	a;
 		struct in6_addr	aaaa;
-		char		target[DNS_NAME_BUF];	/* PTR, CNAME, NS */
+		char		*target;	/* PTR, CNAME, NS; owned */
 		struct {
 			uint16_t pref;
-			char	 exchange[DNS_NAME_BUF];
+			char	*exchange;	/* owned */
 		} mx;
 		struct dns_soa	soa;
 		struct {
-			size_t	len;			/* bytes in data */
-			char	data[DNS_TXT_MAX];	/* strings concatenated */
+			size_t	len;		/* bytes in data */
+			char	*data;		/* owned: the strings
+						 * concatenated, at most
+						 * DNS_TXT_MAX, NUL after */
 			uint16_t nstrings;
 			/* End offset in data of each of the first
 			 * DNS_TXT_BOUNDS strings: where the publisher split
@@ -75,6 +85,15 @@ struct dns_rr {
 		} txt;
 	} u;
 };
+
+/* Replace the owned string *field with a copy of value (NULL: none). */
+void dns_str_set(char **field, const char *value);
+/* Free what rr owns (by its type) and zero it; NULL is a no-op. */
+void dns_rr_clear(struct dns_rr *rr);
+/* Deep copy; dst is overwritten, not cleared first. */
+void dns_rr_copy(struct dns_rr *dst, const struct dns_rr *src);
+/* Set a TXT record's text (len bytes, one string). */
+void dns_rr_set_txt(struct dns_rr *rr, const char *data, size_t len);
 
 struct dns_msg {
 	uint16_t	 id;
@@ -155,7 +174,7 @@ struct dns_answer {
 	int		 rcode;
 	bool		 ad;		/* authenticated data bit */
 	bool		 aa;
-	char		 qname[DNS_NAME_BUF];
+	char		*qname;		/* owned; never NULL once set up */
 	uint16_t	 qtype;
 	/* CNAME chain: chain.v[0] is qname's target, and so on (owned). */
 	struct strvec	 chain;
@@ -167,7 +186,8 @@ struct dns_answer {
 	bool		 rr_truncated;	/* more than DNS_ANS_MAX were offered */
 	/* Negative answers: the authority section's SOA, if any. */
 	bool		 has_soa;
-	char		 soa_zone[DNS_NAME_BUF];	/* owner of the SOA */
+	char		*soa_zone;	/* owner of the SOA; owned, NULL
+					 * unless has_soa */
 	uint32_t	 soa_ttl;
 	struct dns_soa	 soa;
 	/* Filled by the resolver: which server answered ("127.0.0.1:5353"),

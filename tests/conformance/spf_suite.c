@@ -59,7 +59,7 @@ static void
 add_txt(struct memdns *m, const char *name, uint16_t type, const json_t *v)
 {
 	struct dns_rr *rr = calloc(1, sizeof(*rr));
-	char buf[DNS_TXT_MAX + 1];
+	char buf[DNS_TXT_MAX + 1], data[DNS_TXT_MAX];
 	size_t n;
 
 	if (rr == NULL)
@@ -74,14 +74,19 @@ add_txt(struct memdns *m, const char *name, uint16_t type, const json_t *v)
 		n = string_bytes(s, buf, sizeof(buf));
 		if (rr->u.txt.len + n > DNS_TXT_MAX)
 			n = DNS_TXT_MAX - rr->u.txt.len;
-		memcpy(rr->u.txt.data + rr->u.txt.len, buf, n);
+		memcpy(data + rr->u.txt.len, buf, n);
 		rr->u.txt.len += n;
 		if (rr->u.txt.nstrings < DNS_TXT_BOUNDS)
 			rr->u.txt.bounds[rr->u.txt.nstrings] =
 			    (uint16_t)rr->u.txt.len;
 		rr->u.txt.nstrings++;
 	}
+	rr->u.txt.data = calloc(1, rr->u.txt.len + 1);
+	if (rr->u.txt.data == NULL)
+		abort();
+	memcpy(rr->u.txt.data, data, rr->u.txt.len);
 	memdns_add_rr(m, name, rr);
+	dns_rr_clear(rr);
 	free(rr);
 }
 

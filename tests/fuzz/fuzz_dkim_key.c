@@ -102,8 +102,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		ans.nrr = 1;
 		ans.rr[0].type = DNS_T_TXT;
-		memcpy(ans.rr[0].u.txt.data, data, size);
-		ans.rr[0].u.txt.len = size;
+		dns_rr_set_txt(&ans.rr[0], (const char *)data, size);
 		dkim_report_judge_answer(rep, 0, &ans);
 		dns_answer_clear(&ans);
 		for (size_t i = 1; i < rep->n; i++) {

@@ -85,9 +85,7 @@ fake_answer(struct fake *f, const struct fake_q *q, struct dns_answer *ans)
 	rr->type = q->qtype;
 	switch (q->qtype) {
 	case DNS_T_TXT:
-		rr->u.txt.len = f->txtlen > DNS_TXT_MAX ? DNS_TXT_MAX :
-		    f->txtlen;
-		memcpy(rr->u.txt.data, f->txt, rr->u.txt.len);
+		dns_rr_set_txt(rr, (const char *)f->txt, f->txtlen);
 		rr->u.txt.nstrings = 2;
 		rr->u.txt.bounds[0] = (uint16_t)(rr->u.txt.len / 2);
 		rr->u.txt.bounds[1] = (uint16_t)rr->u.txt.len;
@@ -105,13 +103,14 @@ fake_answer(struct fake *f, const struct fake_q *q, struct dns_answer *ans)
 		ans->nrr = k == 4 ? 12 : 1;
 		for (size_t i = 0; i < ans->nrr; i++) {
 			rr[i].type = DNS_T_MX;
-			snprintf(rr[i].u.mx.exchange,
-			    sizeof(rr[i].u.mx.exchange), "mx%zu.example", i);
+			char name[32];
+
+			snprintf(name, sizeof(name), "mx%zu.example", i);
+			dns_str_set(&rr[i].u.mx.exchange, name);
 		}
 		break;
 	case DNS_T_PTR:
-		snprintf(rr->u.target, sizeof(rr->u.target), "%s",
-		    k == 3 ? "." : "host.example");
+		dns_str_set(&rr->u.target, k == 3 ? "." : "host.example");
 		break;
 	default:
 		ans->nrr = 0;

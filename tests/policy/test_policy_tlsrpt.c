@@ -84,8 +84,7 @@ answer_txt(struct dns_answer *a, enum dns_outcome o, const char *t1,
 		struct dns_rr *rr = &a->rr[a->nrr++];
 
 		rr->type = DNS_T_TXT;
-		rr->u.txt.len = strlen(t[i]);
-		memcpy(rr->u.txt.data, t[i], rr->u.txt.len);
+		dns_rr_set_txt(rr, t[i], strlen(t[i]));
 	}
 }
 

@@ -93,8 +93,8 @@ memdns_add_rr(struct memdns *m, const char *name, const struct dns_rr *rr)
 	m->recs = xreallocarray(m->recs, m->nrecs + 1, sizeof(*m->recs));
 	r = &m->recs[m->nrecs++];
 	r->name = xstrdup(name);
-	r->rr = *rr;
-	snprintf(r->rr.name, sizeof(r->rr.name), "%s", name);
+	dns_rr_copy(&r->rr, rr);
+	dns_str_set(&r->rr.name, name);
 	r->rr.rclass = DNS_C_IN;
 	if (r->rr.ttl == 0)
 		r->rr.ttl = 300;
@@ -117,6 +117,7 @@ memdns_add_a(struct memdns *m, const char *name, const char *addr)
 	if (inet_pton(AF_INET, addr, &rr->u.a) != 1)
 		abort();
 	memdns_add_rr(m, name, rr);
+	dns_rr_clear(rr);
 	free(rr);
 }
 
@@ -128,6 +129,7 @@ memdns_add_aaaa(struct memdns *m, const char *name, const char *addr)
 	if (inet_pton(AF_INET6, addr, &rr->u.aaaa) != 1)
 		abort();
 	memdns_add_rr(m, name, rr);
+	dns_rr_clear(rr);
 	free(rr);
 }
 
@@ -137,8 +139,9 @@ add_target(struct memdns *m, const char *name, uint16_t type,
 {
 	struct dns_rr *rr = rr_new(type);
 
-	snprintf(rr->u.target, sizeof(rr->u.target), "%s", target);
+	dns_str_set(&rr->u.target, target);
 	memdns_add_rr(m, name, rr);
+	dns_rr_clear(rr);
 	free(rr);
 }
 
@@ -161,8 +164,9 @@ memdns_add_mx(struct memdns *m, const char *name, uint16_t pref,
 	struct dns_rr *rr = rr_new(DNS_T_MX);
 
 	rr->u.mx.pref = pref;
-	snprintf(rr->u.mx.exchange, sizeof(rr->u.mx.exchange), "%s", exchange);
+	dns_str_set(&rr->u.mx.exchange, exchange);
 	memdns_add_rr(m, name, rr);
+	dns_rr_clear(rr);
 	free(rr);
 }
 
@@ -171,20 +175,23 @@ memdns_add_txt(struct memdns *m, const char *name, const char *const *strings,
     size_t nstrings)
 {
 	struct dns_rr *rr = rr_new(DNS_T_TXT);
+	char data[DNS_TXT_MAX];
 
 	for (size_t i = 0; i < nstrings; i++) {
 		size_t n = strlen(strings[i]);
 
 		if (rr->u.txt.len + n > DNS_TXT_MAX)
 			n = DNS_TXT_MAX - rr->u.txt.len;
-		memcpy(rr->u.txt.data + rr->u.txt.len, strings[i], n);
+		memcpy(data + rr->u.txt.len, strings[i], n);
 		rr->u.txt.len += n;
 		if (rr->u.txt.nstrings < DNS_TXT_BOUNDS)
 			rr->u.txt.bounds[rr->u.txt.nstrings] =
 			    (uint16_t)rr->u.txt.len;
 		rr->u.txt.nstrings++;
 	}
+	rr->u.txt.data = xstrndup(data, rr->u.txt.len);
 	memdns_add_rr(m, name, rr);
+	dns_rr_clear(rr);
 	free(rr);
 }
 
@@ -239,9 +246,9 @@ answer_soa(const struct memdns *m, const char *name, struct dns_answer *ans)
 	if (best == NULL)
 		return;
 	ans->has_soa = true;
-	snprintf(ans->soa_zone, sizeof(ans->soa_zone), "%s", best->zone);
-	snprintf(ans->soa.mname, sizeof(ans->soa.mname), "%s", best->mname);
-	snprintf(ans->soa.rname, sizeof(ans->soa.rname), "%s", best->rname);
+	dns_str_set(&ans->soa_zone, best->zone);
+	dns_str_set(&ans->soa.mname, best->mname);
+	dns_str_set(&ans->soa.rname, best->rname);
 	ans->soa.minimum = ans->soa_ttl = 300;
 }
 
@@ -279,7 +286,7 @@ memdns_answer(const struct memdns *m, const char *qname, uint16_t qtype,
 				}
 				ans->rr = xreallocarray(ans->rr, ans->nrr + 1,
 				    sizeof(*ans->rr));
-				ans->rr[ans->nrr++] = r->rr;
+				dns_rr_copy(&ans->rr[ans->nrr++], &r->rr);
 			} else if (r->rr.type == DNS_T_CNAME &&
 			    qtype != DNS_T_CNAME) {
 				cname = r->rr.u.target;
@@ -346,8 +353,10 @@ memdns_free(struct memdns *m)
 		free(p->name);
 		free(p);
 	}
-	for (size_t i = 0; i < m->nrecs; i++)
+	for (size_t i = 0; i < m->nrecs; i++) {
 		free(m->recs[i].name);
+		dns_rr_clear(&m->recs[i].rr);
+	}
 	for (size_t i = 0; i < m->novr; i++)
 		free(m->ovr[i].name);
 	for (size_t i = 0; i < m->nsoas; i++) {

@@ -1779,7 +1779,13 @@ test_answer_init_copy_clear(void **state)
 	assert_int_equal(b.chain_ttl[1], 70);
 	assert_int_equal(b.nrr, 1);
 	assert_ptr_not_equal(b.rr, a.rr);
-	assert_memory_equal(b.rr, a.rr, sizeof(*a.rr));
+	/* A deep copy: the same record, its own name. */
+	assert_int_equal(b.rr[0].type, a.rr[0].type);
+	assert_int_equal(b.rr[0].ttl, a.rr[0].ttl);
+	assert_memory_equal(&b.rr[0].u.a, &a.rr[0].u.a, sizeof(a.rr[0].u.a));
+	assert_ptr_not_equal(b.rr[0].name, a.rr[0].name);
+	assert_string_equal(b.rr[0].name, a.rr[0].name);
+	assert_ptr_not_equal(b.qname, a.qname);
 	assert_string_equal(b.server, "127.0.0.1:5353");
 	/* The copy outlives the original. */
 	dns_answer_clear(&a);

@@ -36,8 +36,7 @@ ans_ptr(struct dns_answer *a, const char *rev, enum dns_outcome o,
 
 		rr->type = DNS_T_PTR;
 		rr->ttl = 3600;
-		memcpy(rr->u.target, p, len);
-		rr->u.target[len] = '\0';
+		rr->u.target = strndup(p, len);
 		p += len + (sp != NULL);
 	}
 }
@@ -47,9 +46,9 @@ ans_soa(struct dns_answer *a, const char *zone, const char *mname,
     const char *rname)
 {
 	a->has_soa = true;
-	snprintf(a->soa_zone, sizeof(a->soa_zone), "%s", zone);
-	snprintf(a->soa.mname, sizeof(a->soa.mname), "%s", mname);
-	snprintf(a->soa.rname, sizeof(a->soa.rname), "%s", rname);
+	dns_str_set(&a->soa_zone, zone);
+	dns_str_set(&a->soa.mname, mname);
+	dns_str_set(&a->soa.rname, rname);
 	a->soa.minimum = 300;
 	a->soa_ttl = 300;
 }

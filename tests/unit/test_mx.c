@@ -33,7 +33,7 @@ mx_answer(struct dns_answer *ans, enum dns_outcome o, const char *list)
 		rr->type = DNS_T_MX;
 		rr->u.mx.pref = (uint16_t)atoi(p);
 		p = strtok_r(NULL, " ", &save);
-		snprintf(rr->u.mx.exchange, sizeof(rr->u.mx.exchange), "%s", p);
+		dns_str_set(&rr->u.mx.exchange, p);
 	}
 }
 
