@@ -256,8 +256,26 @@ out:
 	return rc;
 }
 
+static int input_parse(const char *line, size_t len, bool allow_huge,
+    struct bulk_item *it, char *err, size_t errlen);
+
 int
 bulk_input_parse(const char *line, size_t len, bool allow_huge,
+    struct bulk_item *it, char *err, size_t errlen)
+{
+	int rc = input_parse(line, len, allow_huge, it, err, errlen);
+
+	/* Messages quote the line, and jansson's quote what it choked on:
+	 * whatever slipped through unescaped becomes '?'. */
+	if (rc != 0)
+		for (char *p = err; *p != '\0'; p++)
+			if (*p < 0x20 || *p > 0x7e)
+				*p = '?';
+	return rc;
+}
+
+static int
+input_parse(const char *line, size_t len, bool allow_huge,
     struct bulk_item *it, char *err, size_t errlen)
 {
 	char buf[BULK_LINE_MAX + 1];

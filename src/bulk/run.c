@@ -222,10 +222,22 @@ bulk_emit_error(struct bulk_run *run, unsigned long lineno, const char *text,
 {
 	char shown[160];
 
+	json_t *o = json_object();
+	char reason[256];
+
+	/* Both printable ASCII, so always valid JSON strings (the parser's
+	 * reasons are printable already: anything else becomes '?'). */
 	util_printable(shown, sizeof(shown), text, len);
+	snprintf(reason, sizeof(reason), "%s", why);
+	for (char *p = reason; *p != '\0'; p++)
+		if (*p < 0x20 || *p > 0x7e)
+			*p = '?';
 	run->st->input_errors++;
-	bulk_emit(run, json_pack("{s:s, s:I, s:s, s:s}", "type", "error",
-	    "line", (json_int_t)lineno, "input", shown, "error", why));
+	json_object_set_new(o, "type", json_string("error"));
+	json_object_set_new(o, "line", json_integer((json_int_t)lineno));
+	json_object_set_new(o, "input", json_string(shown));
+	json_object_set_new(o, "error", json_string(reason));
+	bulk_emit(run, o);
 }
 
 /* Count one result line: its worst status, iprev and finding codes. */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "smtp/reply.h"
+#include "util/util.h"
 
 static int
 target_port(const char *s, int *port)
@@ -54,6 +55,7 @@ target_parse(const char *spec, int default_port, struct target *t,
     char *err, size_t errlen)
 {
 	const char *colon;
+	char shown[128];
 	size_t len;
 
 	memset(t, 0, sizeof(*t));
@@ -108,10 +110,14 @@ target_parse(const char *spec, int default_port, struct target *t,
 		goto bad;
 	return 0;
 bad:
+	/* The spec may come from a file of targets: never echo raw bytes. */
+	util_printable(shown, sizeof(shown), spec, strlen(spec));
 	snprintf(err, errlen, "bad target \"%s\": want an IPv4 or IPv6 "
-	    "address or a hostname, optionally with :PORT ([IPv6]:PORT)", spec);
+	    "address or a hostname, optionally with :PORT ([IPv6]:PORT)",
+	    shown);
 	return -1;
 badport:
-	snprintf(err, errlen, "bad port in target \"%s\" (1-65535)", spec);
+	util_printable(shown, sizeof(shown), spec, strlen(spec));
+	snprintf(err, errlen, "bad port in target \"%s\" (1-65535)", shown);
 	return -1;
 }
