@@ -2,13 +2,14 @@
 #include "bulk/input.h"
 
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/target.h"
+#include "policy/common.h"
+#include "smtp/reply.h"
 #include "util/util.h"
 
 /* Larger ranges need --allow-huge: 2^24 addresses. */
@@ -29,44 +30,14 @@ input_error(char *err, size_t errlen, const char *pre, const char *what,
 	return -1;
 }
 
-/* A hostname: 1..253 octets of labels of 1..63 letters, digits, '-' and
- * '_', no label starting or ending with '-', one final dot allowed, and a
- * last label that is not all digits (that would be a bad address). */
+/* A hostname as a mail server's name must be (letters, digits and
+ * hyphens: smtp_hostname_valid), lower-cased and without its final dot
+ * into out. */
 static bool
-input_hostname(const char *s, size_t len, char *out, size_t outlen)
+input_hostname(const char *s, char *out, size_t outlen)
 {
-	size_t label = 0;
-	bool digits_only = true;
-
-	if (len > 0 && s[len - 1] == '.')
-		len--;
-	if (len == 0 || len > 253 || len >= outlen)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '.') {
-			if (label == 0 || s[i - 1] == '-')
-				return false;
-			label = 0;
-			digits_only = true;
-			out[i] = '.';
-			continue;
-		}
-		if (!isalnum(c) && c != '-' && c != '_')
-			return false;
-		if (c == '-' && label == 0)
-			return false;
-		if (++label > 63)
-			return false;
-		if (!isdigit(c))
-			digits_only = false;
-		out[i] = (char)tolower(c);
-	}
-	if (s[len - 1] == '-' || digits_only)
-		return false;
-	out[len] = '\0';
-	return true;
+	return smtp_hostname_valid(s) &&
+	    policy_domain_normalize(s, out, outlen);
 }
 
 static bool
@@ -175,8 +146,7 @@ input_target(const char *s, bool allow_huge, struct bulk_item *it, char *err,
 			it->kind = BULK_ADDR;
 			return 0;
 		}
-		if (!input_hostname(t.host, strlen(t.host), it->host,
-		    sizeof(it->host)))
+		if (!input_hostname(t.host, it->host, sizeof(it->host)))
 			return input_error(err, errlen, "", s, len,
 			    " is neither an address, a range nor a hostname");
 		it->kind = BULK_HOST;
@@ -222,7 +192,7 @@ input_json(const char *s, size_t len, bool allow_huge, struct bulk_item *it,
 		} else if (strcmp(key, "expected_name") == 0) {
 			const char *n = json_string_value(v);
 
-			if (n == NULL || !input_hostname(n, strlen(n),
+			if (n == NULL || !input_hostname(n,
 			    it->expected_name, sizeof(it->expected_name))) {
 				snprintf(err, errlen, "\"expected_name\" must "
 				    "be a hostname");
