@@ -37,3 +37,13 @@ echo "== The domain audit of audit.test (no SPF, no DMARC): grade and the fixes 
 build-demo/mxdiag audit --resolver 127.0.0.1:5353 --port 2525 --ehlo demo.example.test \
 	--ca-file "$WORLD/ca/ca.pem" audit.test | sed -n '1,12p'
 echo "(full report: build-demo/mxdiag audit --resolver 127.0.0.1:5353 --port 2525 --ca-file ... audit.test)"
+echo
+echo "== A sending pool in bulk (DNS checks only: no connection is made), one JSON line per address"
+# 192.0.2.0/28 is a documentation range: its DNS data is in the test
+# zones, and without --checks banner nothing connects to it.
+printf '127.0.0.0/29\n192.0.2.0/28\nmail.example.test\n' |
+	build-demo/mxdiag bulk --resolver 127.0.0.1:5353 --no-progress 2> "$WORLD/bulk.err" |
+	jq -c '{line, address, iprev, status, problems: [.findings[] | select(.status != "pass" and .status != "skipped") | .code]}' |
+	head -8
+echo "(... and the summary, on stderr:)"
+cat "$WORLD/bulk.err"
