@@ -99,6 +99,9 @@ struct bulk_run {
 	struct event		*tick;		/* progress */
 	struct event		*sigint, *sigterm;
 	struct jsonw		 ow;		/* one output line */
+	/* The blacklists' test entries, asked once before the first
+	 * address and lent to every address's report. */
+	struct dnsbl_report	*bl_tests;
 	long long		 started_ms;
 	unsigned long		 last_done;
 	long long		 last_ms;
@@ -379,6 +382,7 @@ bulk_task_done(struct identity_facts *f, void *arg)
 		t->bl = dnsbl_report_new(run->cfg->dnsbl, addr, 1, err,
 		    sizeof(err));
 		if (t->bl != NULL) {
+			dnsbl_report_adopt_tests(t->bl, run->bl_tests);
 			dnsbl_report_lookup(t->bl, run->lookup, bulk_bl_done,
 			    t);
 			return;
@@ -818,6 +822,12 @@ bulk_signal(evutil_socket_t sig, short what, void *arg)
 	bulk_fill(run);
 }
 
+static void
+bulk_bl_tests_done(struct dnsbl_report *rep, void *arg)
+{
+	bulk_fill(arg);
+}
+
 int
 bulk_run(struct event_base *base, dns_resolver *res,
     struct dns_lookup *lookup, const struct bulk_config *cfg, FILE *in,
@@ -851,7 +861,16 @@ bulk_run(struct event_base *base, dns_resolver *res,
 	if (run.sigterm != NULL)
 		event_add(run.sigterm, NULL);
 
-	bulk_fill(&run);
+	if (cfg->checks & BULK_CHECK_DNSBL) {
+		/* Trust each list once; the addresses start when it is
+		 * known. */
+		run.bl_tests = dnsbl_report_tests_new(cfg->dnsbl,
+		    DNSBL_KIND_IP4 | DNSBL_KIND_IP6);
+		dnsbl_report_lookup(run.bl_tests, lookup, bulk_bl_tests_done,
+		    &run);
+	} else {
+		bulk_fill(&run);
+	}
 	event_base_dispatch(base);
 
 	if (cfg->progress)
@@ -864,6 +883,7 @@ bulk_run(struct event_base *base, dns_resolver *res,
 		event_free(run.sigterm);
 	free(run.dests);
 	jsonw_free(&run.ow);
+	dnsbl_report_free(run.bl_tests);
 	st->elapsed_ms = util_now_ms() - run.started_ms;
 	dns_resolver_stats(res, &st->dns);
 	if (fflush(out) != 0)

@@ -21,6 +21,55 @@ fam_kind(enum dnsbl_family f)
 	    DNSBL_KIND_IP6 : DNSBL_KIND_DOMAIN;
 }
 
+/* The query names of the test entries of every list and family in use. */
+static void
+dnsbl_tests_prepare(struct dnsbl_report *rep)
+{
+	const struct dnsbl_set *set = rep->set;
+
+	for (size_t l = 0; l < set->n; l++) {
+		const struct dnsbl_list *dl = &set->v[l];
+
+		for (int f = 0; f < DNSBL_FAM_COUNT; f++) {
+			struct dnsbl_sanity *sn = &rep->lists[l].fam[f];
+			struct in_addr a4;
+			struct in6_addr a6;
+
+			if (!sn->used)
+				continue;
+			switch (f) {
+			case DNSBL_FAM_IP4:
+				inet_pton(AF_INET, "127.0.0.2", &a4);
+				dnsbl_query_name_addr(dl, AF_INET, &a4,
+				    sn->listed.qname, sizeof(sn->listed.qname));
+				inet_pton(AF_INET, "127.0.0.1", &a4);
+				dnsbl_query_name_addr(dl, AF_INET, &a4,
+				    sn->unlisted.qname,
+				    sizeof(sn->unlisted.qname));
+				break;
+			case DNSBL_FAM_IP6:
+				inet_pton(AF_INET6, "::ffff:7f00:2", &a6);
+				dnsbl_query_name_addr(dl, AF_INET6, &a6,
+				    sn->listed.qname, sizeof(sn->listed.qname));
+				inet_pton(AF_INET6, "::ffff:7f00:1", &a6);
+				dnsbl_query_name_addr(dl, AF_INET6, &a6,
+				    sn->unlisted.qname,
+				    sizeof(sn->unlisted.qname));
+				break;
+			default:
+				dnsbl_query_name_domain(dl, dl->test_listed ?
+				    dl->test_listed : "test", sn->listed.qname,
+				    sizeof(sn->listed.qname));
+				dnsbl_query_name_domain(dl, dl->test_unlisted ?
+				    dl->test_unlisted : "invalid",
+				    sn->unlisted.qname,
+				    sizeof(sn->unlisted.qname));
+				break;
+			}
+		}
+	}
+}
+
 struct dnsbl_report *
 dnsbl_report_new(const struct dnsbl_set *set, const char *const *targets,
     size_t n, char *err, size_t errlen)
@@ -91,49 +140,44 @@ dnsbl_report_new(const struct dnsbl_set *set, const char *const *targets,
 			rep->lists[l].fam[t->fam].used = true;
 		}
 	}
-	/* The test entries of every list and family in use. */
-	for (size_t l = 0; l < set->n; l++) {
-		const struct dnsbl_list *dl = &set->v[l];
+	dnsbl_tests_prepare(rep);
+	return rep;
+}
 
+struct dnsbl_report *
+dnsbl_report_tests_new(const struct dnsbl_set *set, unsigned kinds)
+{
+	struct dnsbl_report *rep = xcalloc(1, sizeof(*rep));
+
+	rep->set = set;
+	rep->lists = xcalloc(set->n ? set->n : 1, sizeof(*rep->lists));
+	rep->targets = xcalloc(1, sizeof(*rep->targets));
+	for (size_t l = 0; l < set->n; l++)
+		for (int f = 0; f < DNSBL_FAM_COUNT; f++)
+			if ((kinds & fam_kind((enum dnsbl_family)f)) &&
+			    (set->v[l].kinds & fam_kind((enum dnsbl_family)f)))
+				rep->lists[l].fam[f].used = true;
+	dnsbl_tests_prepare(rep);
+	return rep;
+}
+
+void
+dnsbl_report_adopt_tests(struct dnsbl_report *rep,
+    const struct dnsbl_report *from)
+{
+	if (from == NULL || from->set != rep->set)
+		return;
+	for (size_t l = 0; l < rep->set->n; l++)
 		for (int f = 0; f < DNSBL_FAM_COUNT; f++) {
 			struct dnsbl_sanity *sn = &rep->lists[l].fam[f];
-			struct in_addr a4;
-			struct in6_addr a6;
+			const struct dnsbl_sanity *fs = &from->lists[l].fam[f];
 
-			if (!sn->used)
+			if (!sn->used || !fs->used || !fs->listed.done ||
+			    !fs->unlisted.done)
 				continue;
-			switch (f) {
-			case DNSBL_FAM_IP4:
-				inet_pton(AF_INET, "127.0.0.2", &a4);
-				dnsbl_query_name_addr(dl, AF_INET, &a4,
-				    sn->listed.qname, sizeof(sn->listed.qname));
-				inet_pton(AF_INET, "127.0.0.1", &a4);
-				dnsbl_query_name_addr(dl, AF_INET, &a4,
-				    sn->unlisted.qname,
-				    sizeof(sn->unlisted.qname));
-				break;
-			case DNSBL_FAM_IP6:
-				inet_pton(AF_INET6, "::ffff:7f00:2", &a6);
-				dnsbl_query_name_addr(dl, AF_INET6, &a6,
-				    sn->listed.qname, sizeof(sn->listed.qname));
-				inet_pton(AF_INET6, "::ffff:7f00:1", &a6);
-				dnsbl_query_name_addr(dl, AF_INET6, &a6,
-				    sn->unlisted.qname,
-				    sizeof(sn->unlisted.qname));
-				break;
-			default:
-				dnsbl_query_name_domain(dl, dl->test_listed ?
-				    dl->test_listed : "test", sn->listed.qname,
-				    sizeof(sn->listed.qname));
-				dnsbl_query_name_domain(dl, dl->test_unlisted ?
-				    dl->test_unlisted : "invalid",
-				    sn->unlisted.qname,
-				    sizeof(sn->unlisted.qname));
-				break;
-			}
+			sn->listed = fs->listed;
+			sn->unlisted = fs->unlisted;
 		}
-	}
-	return rep;
 }
 
 void
@@ -233,8 +277,12 @@ dnsbl_report_lookup(struct dnsbl_report *rep, struct dns_lookup *lk,
 	rep->done_cb = cb;
 	rep->done_arg = arg;
 	for (size_t l = 0; l < rep->set->n; l++)
-		for (int f = 0; f < DNSBL_FAM_COUNT; f++)
-			n += rep->lists[l].fam[f].used ? 2 : 0;
+		for (int f = 0; f < DNSBL_FAM_COUNT; f++) {
+			const struct dnsbl_sanity *sn = &rep->lists[l].fam[f];
+
+			if (sn->used)
+				n += !sn->listed.done + !sn->unlisted.done;
+		}
 	for (size_t i = 0; i < rep->ntargets; i++)
 		n += rep->targets[i].nresults;
 	/* One extra count held until every query is asked, so that nothing
@@ -246,9 +294,13 @@ dnsbl_report_lookup(struct dnsbl_report *rep, struct dns_lookup *lk,
 
 			if (!sn->used)
 				continue;
-			dnsbl_ask(rep, lk, &sn->listed, &rep->set->v[l], false);
-			dnsbl_ask(rep, lk, &sn->unlisted, &rep->set->v[l],
-			    false);
+			/* Adopted from an earlier report: already known. */
+			if (!sn->listed.done)
+				dnsbl_ask(rep, lk, &sn->listed, &rep->set->v[l],
+				    false);
+			if (!sn->unlisted.done)
+				dnsbl_ask(rep, lk, &sn->unlisted,
+				    &rep->set->v[l], false);
 		}
 	for (size_t i = 0; i < rep->ntargets; i++) {
 		struct dnsbl_target *t = &rep->targets[i];

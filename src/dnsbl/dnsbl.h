@@ -97,6 +97,19 @@ struct dnsbl_report *dnsbl_report_new(const struct dnsbl_set *set,
 void dnsbl_report_free(struct dnsbl_report *rep);
 
 /*
+ * A report with no target that asks only the test entries of every list
+ * of the kinds given (DNSBL_KIND_* mask). Once looked up, its answers can
+ * be lent to many reports (dnsbl_report_adopt_tests), so that a bulk run
+ * checks each list once, not once per address.
+ */
+struct dnsbl_report *dnsbl_report_tests_new(const struct dnsbl_set *set,
+    unsigned kinds);
+/* Take the answered test entries of from (same set) for the lists and
+ * families rep uses; dnsbl_report_lookup() then does not ask them. */
+void dnsbl_report_adopt_tests(struct dnsbl_report *rep,
+    const struct dnsbl_report *from);
+
+/*
  * Ask every query (targets and the lists' test entries) concurrently
  * through lk; for listings, ask the TXT reason too. cb runs once, after
  * dnsbl_report_judge(); from inside this call only when there is nothing

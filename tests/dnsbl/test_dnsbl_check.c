@@ -214,6 +214,50 @@ test_lists_trust(void **state)
 	dnsbl_report_free(rep);
 }
 
+/* The test entries asked once, then lent: a report that adopts them asks
+ * only its target's queries, and judges exactly as one that asked all. */
+static void
+test_adopt_tests(void **state)
+{
+	struct fixture *f = *state;
+	const char *targets[] = { "192.0.2.10" };
+	struct dnsbl_report *tests, *rep, *full;
+	char err[256], got[256], want[256];
+	int calls = 0;
+	size_t before;
+
+	tests = dnsbl_report_tests_new(&f->set, DNSBL_KIND_IP4);
+	dnsbl_report_lookup(tests, memdns_lookup(f->m), on_done, &calls);
+	memdns_run(f->m);
+	assert_int_equal(calls, 1);
+	assert_int_equal(memdns_queries(f->m), 10);	/* 5 lists x 2 */
+	assert_int_equal(tests->lists[0].fam[DNSBL_FAM_IP4].trust,
+	    DNSBL_TRUST_OK);
+	assert_int_equal(tests->lists[2].fam[DNSBL_FAM_IP4].trust,
+	    DNSBL_TRUST_REFUSED);
+
+	rep = dnsbl_report_new(&f->set, targets, 1, err, sizeof(err));
+	assert_non_null(rep);
+	dnsbl_report_adopt_tests(rep, tests);
+	before = memdns_queries(f->m);
+	dnsbl_report_lookup(rep, memdns_lookup(f->m), on_done, &calls);
+	memdns_run(f->m);
+	assert_int_equal(calls, 2);
+	/* 5 target queries and the TXT reason of the listings: no test. */
+	assert_int_equal(memdns_queries(f->m) - before, 5 + 3);
+
+	full = run(f, targets, 1);
+	codes_of(&rep->targets[0].findings, got, sizeof(got));
+	codes_of(&full->targets[0].findings, want, sizeof(want));
+	assert_string_equal(got, want);
+	for (size_t l = 0; l < f->set.n; l++)
+		assert_int_equal(rep->lists[l].fam[DNSBL_FAM_IP4].trust,
+		    full->lists[l].fam[DNSBL_FAM_IP4].trust);
+	dnsbl_report_free(full);
+	dnsbl_report_free(rep);
+	dnsbl_report_free(tests);
+}
+
 static void
 test_domains_and_v6(void **state)
 {
@@ -330,6 +374,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_lists_trust, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_adopt_tests, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_domains_and_v6, setup,
 		    teardown),
