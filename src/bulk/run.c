@@ -22,6 +22,7 @@
 
 #include "bulk/input.h"
 #include "check/names.h"
+#include "report/emit.h"
 #include "report/jsonw.h"
 #include "report/report.h"
 #include "util/util.h"
@@ -183,14 +184,11 @@ bulk_count_code(struct bulk_stats *st, const char *code)
 	st->codes[st->ncodes++].n = 1;
 }
 
-/* Write one object as a line; a failed write stops the run. */
+/* Write the line in run->ow (rc 0), or say why there is none (-1: it
+ * could not be encoded); a failed write stops the run. */
 static void
-bulk_emit(struct bulk_run *run, json_t *o)
+bulk_write(struct bulk_run *run, int rc)
 {
-	int rc;
-
-	jsonw_reset(&run->ow);
-	rc = jsonw_dump(&run->ow, o);
 	if (rc == 0) {
 		jsonw_put_newline(&run->ow);
 		if (fwrite(run->ow.buf, 1, run->ow.len, run->out) !=
@@ -205,6 +203,14 @@ bulk_emit(struct bulk_run *run, json_t *o)
 		run->st->write_error = true;
 		run->stop = true;
 	}
+}
+
+/* Write one object as a line. */
+static void
+bulk_emit(struct bulk_run *run, json_t *o)
+{
+	jsonw_reset(&run->ow);
+	bulk_write(run, jsonw_dump(&run->ow, o));
 	json_decref(o);
 }
 
@@ -367,18 +373,42 @@ bulk_task_done(struct identity_facts *f, void *arg)
 		identity_judge(f, &v);
 	else
 		identity_judge_brief(f, &v);
+	if (!(run->cfg->checks & BULK_CHECK_DNSBL)) {
+		/* The common case, written straight as text: no tree to
+		 * build, print and free for every address. */
+		struct emit e;
+
+		jsonw_reset(&run->ow);
+		jsonw_put_raw(&run->ow, "{", 1);
+		emit_init_text(&e, &run->ow, 0);
+		emit_str(&e, "type", "result");
+		emit_int(&e, "line", (long long)t->line->lineno);
+		emit_str(&e, "input", t->line->text);
+		report_text_address_summary(&run->ow, 3, f, &v, t->key,
+		    !run->cfg->detail);
+		emit_init_text(&e, &run->ow, 1);
+		emit_null(&e, "dnsbl");
+		jsonw_put_raw(&run->ow, "}", 1);
+		bulk_tally(run, finding_list_worst(&v.findings), &v.findings,
+		    v.iprev);
+		identity_verdict_clear(&v);
+		bulk_write(run, 0);
+		bulk_task_free(t);
+		return;
+	}
+	/* With blacklists: a tree, finished when they have answered. */
 	o = bulk_line_head("result", t->line);
 	report_json_address_summary(o, f, &v, !run->cfg->detail);
 	/* The key, not the user's spelling: what --resume looks for. */
 	json_object_set_new(o, "target", json_string(t->key));
-	if (run->cfg->checks & BULK_CHECK_DNSBL) {
+	t->json = o;
+	t->iprev = v.iprev;
+	finding_list_move(&t->findings, &v.findings);
+	identity_verdict_clear(&v);
+	{
 		const char *addr[1] = { f->address };
 		char err[128];
 
-		t->json = o;
-		t->iprev = v.iprev;
-		finding_list_move(&t->findings, &v.findings);
-		identity_verdict_clear(&v);
 		t->bl = dnsbl_report_new(run->cfg->dnsbl, addr, 1, err,
 		    sizeof(err));
 		if (t->bl != NULL) {
@@ -390,17 +420,11 @@ bulk_task_done(struct identity_facts *f, void *arg)
 		/* Cannot happen for an address; say so if it does. */
 		json_object_set_new(o, "dnsbl", json_pack("{s:s}", "error",
 		    err));
-		bulk_tally(run, finding_list_worst(&t->findings),
-		    &t->findings, t->iprev);
-		bulk_emit(run, o);
-		t->json = NULL;
-		bulk_task_free(t);
-		return;
 	}
-	json_object_set_new(o, "dnsbl", json_null());
-	bulk_tally(run, finding_list_worst(&v.findings), &v.findings, v.iprev);
-	identity_verdict_clear(&v);
+	bulk_tally(run, finding_list_worst(&t->findings), &t->findings,
+	    t->iprev);
 	bulk_emit(run, o);
+	t->json = NULL;
 	bulk_task_free(t);
 }
 

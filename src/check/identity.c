@@ -68,14 +68,19 @@ identity_facts_clear(struct identity_facts *f)
 {
 	dns_answer_clear(&f->ptr);
 	strvec_clear(&f->ptr_chain);
-	for (size_t i = 0; i < f->nfwd; i++)
+	for (size_t i = 0; i < f->nfwd; i++) {
 		dns_answer_clear(&f->fwd[i].ans);
+		free(f->fwd[i].name);
+	}
 	free(f->fwd);
 	f->fwd = NULL;
 	f->nfwd = 0;
 	smtp_probe_result_clear(&f->smtp);
 	dns_answer_clear(&f->banner_fwd.ans);
 	dns_answer_clear(&f->ehlo_fwd.ans);
+	free(f->banner_fwd.name);
+	free(f->ehlo_fwd.name);
+	f->banner_fwd.name = f->ehlo_fwd.name = NULL;
 	dns_answer_clear(&f->rzone);
 }
 
@@ -109,7 +114,7 @@ identity_fwd_start(struct identity_run *run, struct identity_forward *fw,
 {
 	struct identity_fwd_ctx *ctx = xcalloc(1, sizeof(*ctx));
 
-	snprintf(fw->name, sizeof(fw->name), "%s", name);
+	fw->name = xstrdup(name);
 	ctx->run = run;
 	ctx->fw = fw;
 	run->pending++;

@@ -32,7 +32,7 @@ enum iprev_result {
 const char *iprev_result_name(enum iprev_result r);
 
 struct identity_forward {
-	char			name[DNS_NAME_BUF];
+	char			*name;		/* owned; NULL until started */
 	struct dns_answer	ans;		/* A or AAAA of name */
 	bool			done;
 	bool			confirms;	/* ans holds the address */

@@ -6,6 +6,8 @@
  */
 #include "report/report.h"
 
+#include "report/emit.h"
+
 #include <arpa/inet.h>
 #include <string.h>
 
@@ -200,52 +202,85 @@ static const char *const generic_kinds[] = {
 
 /*
  * The summary fields of an address, shared by the full object below and
- * by bulk lines: what was checked, the verdict, and the findings.
+ * by bulk lines: what was checked, the verdict, and the findings. target
+ * is what the "target" field says (the user's spelling, or bulk's key).
  */
 static void
-json_address_summary(json_t *o, const struct identity_facts *f,
-    const struct identity_verdict *v)
+json_address_summary(struct emit *e, const struct identity_facts *f,
+    const struct identity_verdict *v, const char *target)
 {
 	const struct smtp_probe_result *s = &f->smtp;
-	json_t *ptr = json_array();
-	const char *mta = smtp_mta_name(s->mta);
 
-	json_object_set_new(o, "target", json_string(f->target));
-	json_object_set_new(o, "address", json_string(f->address));
-	json_object_set_new(o, "family",
-	    json_string(f->af == AF_INET6 ? "ipv6" : "ipv4"));
-	json_object_set_new(o, "port", json_integer(f->port));
-	json_object_set_new(o, "reverse_name", json_string(f->revname));
+	emit_str(e, "target", target);
+	emit_str(e, "address", f->address);
+	emit_str(e, "family", f->af == AF_INET6 ? "ipv6" : "ipv4");
+	emit_int(e, "port", f->port);
+	emit_str(e, "reverse_name", f->revname);
+	emit_array_begin(e, "ptr");
 	for (size_t i = 0; i < f->nfwd; i++)
-		json_array_append_new(ptr, json_string(f->fwd[i].name));
-	json_object_set_new(o, "ptr", ptr);
-	json_object_set_new(o, "iprev", json_string(iprev_result_name(v->iprev)));
-	json_object_set_new(o, "banner_hostname", f->smtp_skipped ?
-	    json_null() : jstr_or_null(s->banner_hostname));
-	json_object_set_new(o, "ehlo_hostname", f->smtp_skipped ?
-	    json_null() : jstr_or_null(s->ehlo_hostname));
-	json_object_set_new(o, "mta", mta ? json_string(mta) : json_null());
-	json_object_set_new(o, "aligned", json_boolean(v->aligned));
-	json_object_set_new(o, "status",
-	    json_string(finding_status_name(finding_list_worst(&v->findings))));
+		emit_str(e, NULL, f->fwd[i].name);
+	emit_end(e);
+	emit_str(e, "iprev", iprev_result_name(v->iprev));
+	if (f->smtp_skipped) {
+		emit_null(e, "banner_hostname");
+		emit_null(e, "ehlo_hostname");
+	} else {
+		emit_str_or_null(e, "banner_hostname", s->banner_hostname);
+		emit_str_or_null(e, "ehlo_hostname", s->ehlo_hostname);
+	}
+	emit_str(e, "mta", smtp_mta_name(s->mta));
+	emit_bool(e, "aligned", v->aligned);
+	emit_str(e, "status",
+	    finding_status_name(finding_list_worst(&v->findings)));
 }
 
 static void
-json_address_generic(json_t *o, const struct identity_verdict *v)
+json_address_generic(struct emit *e, const struct identity_verdict *v)
 {
-	if (v->generic.kind != GENERIC_NONE)
-		json_object_set_new(o, "generic", json_pack("{s:s, s:s, s:s, "
-		    "s:o}", "kind", generic_kinds[v->generic.kind], "reason",
-		    v->generic.reason ? v->generic.reason : "", "detail",
-		    v->generic.detail, "provider", v->generic.provider ?
-		    json_string(v->generic.provider->id) : json_null()));
-	else
-		json_object_set_new(o, "generic", json_null());
-	json_object_set_new(o, "reverse_zone", v->rzone_soa ?
-	    json_pack("{s:s, s:s, s:s}", "name", v->rzone_name, "mname",
-	    v->rzone_soa->mname, "rname", v->rzone_soa->rname) : json_null());
-	json_object_set_new(o, "reverse_zone_provider", v->zone_provider ?
-	    json_string(v->zone_provider->id) : json_null());
+	if (v->generic.kind != GENERIC_NONE) {
+		emit_object_begin(e, "generic");
+		emit_str(e, "kind", generic_kinds[v->generic.kind]);
+		emit_str(e, "reason", v->generic.reason ? v->generic.reason :
+		    "");
+		emit_str(e, "detail", v->generic.detail);
+		emit_str(e, "provider", v->generic.provider ?
+		    v->generic.provider->id : NULL);
+		emit_end(e);
+	} else {
+		emit_null(e, "generic");
+	}
+	if (v->rzone_soa != NULL) {
+		emit_object_begin(e, "reverse_zone");
+		emit_str(e, "name", v->rzone_name);
+		emit_str(e, "mname", v->rzone_soa->mname);
+		emit_str(e, "rname", v->rzone_soa->rname);
+		emit_end(e);
+	} else {
+		emit_null(e, "reverse_zone");
+	}
+	emit_str(e, "reverse_zone_provider", v->zone_provider ?
+	    v->zone_provider->id : NULL);
+}
+
+/* The findings; brief: see report_json_findings_brief(). */
+static void
+json_findings(struct emit *e, const struct finding_list *fl, bool brief)
+{
+	emit_array_begin(e, "findings");
+	for (size_t i = 0; i < fl->n; i++) {
+		const struct finding *fd = fl->v[i];
+
+		if (!brief || finding_status_is_problem(fd->status)) {
+			emit_json(e, NULL, report_json_finding(fd));
+			continue;
+		}
+		emit_object_begin(e, NULL);
+		emit_str(e, "code", fd->code);
+		emit_str(e, "status", finding_status_name(fd->status));
+		emit_str(e, "title", fd->title);
+		emit_end(e);
+	}
+	emit_end(e);
 }
 
 json_t *
@@ -253,8 +288,10 @@ report_json_address(const struct identity_facts *f,
     const struct identity_verdict *v)
 {
 	json_t *o = json_object(), *fwd = json_array();
+	struct emit e;
 
-	json_address_summary(o, f, v);
+	emit_init_tree(&e, o);
+	json_address_summary(&e, f, v, f->target);
 	{
 		json_t *pl = json_lookup(&f->ptr), *hops = json_array();
 
@@ -269,37 +306,25 @@ report_json_address(const struct identity_facts *f,
 	for (size_t i = 0; i < f->nfwd; i++)
 		json_array_append_new(fwd, json_forward(&f->fwd[i]));
 	json_object_set_new(o, "forward", fwd);
-	json_address_generic(o, v);
+	json_address_generic(&e, v);
 	json_object_set_new(o, "smtp", f->smtp_skipped ? json_null() :
 	    json_smtp(f));
 	json_object_set_new(o, "banner_forward", json_forward(&f->banner_fwd));
 	json_object_set_new(o, "ehlo_forward", json_forward(&f->ehlo_fwd));
-	json_object_set_new(o, "findings", report_json_findings(&v->findings));
+	json_findings(&e, &v->findings, false);
 	return o;
 }
 
 json_t *
 report_json_findings_brief(const struct finding_list *fl)
 {
-	json_t *a = json_array();
+	json_t *holder = json_object(), *a;
+	struct emit e;
 
-	for (size_t i = 0; i < fl->n; i++) {
-		const struct finding *fd = fl->v[i];
-
-		if (finding_status_is_problem(fd->status))
-			json_array_append_new(a, report_json_finding(fd));
-		else {
-			/* Not json_pack: this runs for most findings of a
-			 * bulk run, and the format is parsed on every call. */
-			json_t *o = json_object();
-
-			json_object_set_new(o, "code", json_string(fd->code));
-			json_object_set_new(o, "status", json_string(
-			    finding_status_name(fd->status)));
-			json_object_set_new(o, "title", json_string(fd->title));
-			json_array_append_new(a, o);
-		}
-	}
+	emit_init_tree(&e, holder);
+	json_findings(&e, fl, true);
+	a = json_incref(json_object_get(holder, "findings"));
+	json_decref(holder);
 	return a;
 }
 
@@ -307,9 +332,23 @@ void
 report_json_address_summary(json_t *o, const struct identity_facts *f,
     const struct identity_verdict *v, bool brief)
 {
-	json_address_summary(o, f, v);
-	json_address_generic(o, v);
-	json_object_set_new(o, "findings", brief ?
-	    report_json_findings_brief(&v->findings) :
-	    report_json_findings(&v->findings));
+	struct emit e;
+
+	emit_init_tree(&e, o);
+	json_address_summary(&e, f, v, f->target);
+	json_address_generic(&e, v);
+	json_findings(&e, &v->findings, brief);
+}
+
+void
+report_text_address_summary(struct jsonw *w, int nfields,
+    const struct identity_facts *f, const struct identity_verdict *v,
+    const char *target, bool brief)
+{
+	struct emit e;
+
+	emit_init_text(&e, w, nfields);
+	json_address_summary(&e, f, v, target);
+	json_address_generic(&e, v);
+	json_findings(&e, &v->findings, brief);
 }

@@ -2,6 +2,7 @@
 #include "report/jsonw.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,24 @@ jsonw_putc(struct jsonw *w, char c)
 	w->buf[w->len++] = c;
 }
 
+#define SWAR_ONES	0x0101010101010101ULL
+#define SWAR_HIGHS	0x8080808080808080ULL
+
+/* True when none of the 8 bytes at p is below 0x20, '"' or '\\' (the
+ * has-less-than and has-zero-byte tests on a 64-bit word: exact about
+ * whether such a byte exists, which is all that is asked). */
+static inline bool
+swar_plain(const char *p)
+{
+	uint64_t v, q, b;
+
+	memcpy(&v, p, 8);
+	q = v ^ (SWAR_ONES * '"');
+	b = v ^ (SWAR_ONES * '\\');
+	return ((((v - SWAR_ONES * 0x20) & ~v) | ((q - SWAR_ONES) & ~q) |
+	    ((b - SWAR_ONES) & ~b)) & SWAR_HIGHS) == 0;
+}
+
 /* A string as jansson writes it: ", \ and control characters escaped
  * (\b \f \n \r \t by name, the rest as \u00XX), everything else,
  * UTF-8 included, as is. */
@@ -52,10 +71,16 @@ jsonw_string(struct jsonw *w, const char *s, size_t n)
 
 	jsonw_putc(w, '"');
 	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+		unsigned char c;
 		char esc[6];
 		size_t elen = 2;
 
+		/* Eight bytes at a time while none needs escaping. */
+		while (n - i >= 8 && swar_plain(s + i))
+			i += 8;
+		if (i == n)
+			break;
+		c = (unsigned char)s[i];
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
 		jsonw_put(w, s + run, i - run);
@@ -189,6 +214,84 @@ void
 jsonw_put_newline(struct jsonw *w)
 {
 	jsonw_putc(w, '\n');
+}
+
+void
+jsonw_put_raw(struct jsonw *w, const char *s, size_t n)
+{
+	jsonw_put(w, s, n);
+}
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if none:
+ * no overlongs, no surrogates, nothing past U+10FFFF. */
+static size_t
+utf8_seq(const unsigned char *s, size_t n)
+{
+	size_t len;
+	unsigned cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return len;
+}
+
+void
+jsonw_put_string(struct jsonw *w, const char *s)
+{
+	size_t n = strlen(s), i;
+	char *fixed;
+
+	for (i = 0; n - i >= 8; i += 8) {
+		uint64_t v;
+
+		memcpy(&v, s + i, 8);
+		if (v & SWAR_HIGHS)
+			break;
+	}
+	for (; i < n && (unsigned char)s[i] < 0x80; i++)
+		;
+	if (i == n) {
+		jsonw_string(w, s, n);	/* ASCII: the common case */
+		return;
+	}
+	/* JSON text must be UTF-8: a byte that starts no valid sequence
+	 * becomes '?' (jansson would refuse the whole string). */
+	fixed = xstrdup(s);
+	while (i < n) {
+		size_t k = utf8_seq((const unsigned char *)fixed + i, n - i);
+
+		if (k == 0) {
+			fixed[i++] = '?';
+			continue;
+		}
+		i += k;
+	}
+	jsonw_string(w, fixed, n);
+	free(fixed);
+}
+
+void
+jsonw_put_integer(struct jsonw *w, long long v)
+{
+	jsonw_integer(w, (json_int_t)v);
 }
 
 void

@@ -27,6 +27,12 @@ void jsonw_reset(struct jsonw *w);
 int jsonw_dump(struct jsonw *w, const json_t *v);
 /* Append a newline (JSON Lines). */
 void jsonw_put_newline(struct jsonw *w);
+/* Pieces, for writers that make JSON text themselves (report/emit.c):
+ * n bytes as they are, a string quoted and escaped (s must be UTF-8, as
+ * every jansson string is), an integer. */
+void jsonw_put_raw(struct jsonw *w, const char *s, size_t n);
+void jsonw_put_string(struct jsonw *w, const char *s);
+void jsonw_put_integer(struct jsonw *w, long long v);
 /* Free the buffer; the struct may be reused. */
 void jsonw_free(struct jsonw *w);
 

@@ -40,6 +40,13 @@ json_t *report_json_address(const struct identity_facts *f,
  * report_json_findings_brief(). */
 void report_json_address_summary(json_t *o, const struct identity_facts *f,
     const struct identity_verdict *v, bool brief);
+/* The same as JSON text, for bulk lines: the members are appended to w,
+ * where '{' and nfields members were written already (the caller closes
+ * the object). target is what the "target" member says. */
+struct jsonw;
+void report_text_address_summary(struct jsonw *w, int nfields,
+    const struct identity_facts *f, const struct identity_verdict *v,
+    const char *target, bool brief);
 json_t *report_json_finding(const struct finding *fd);
 json_t *report_json_findings(const struct finding_list *fl);
 /* The same, but findings that are no problem (pass, info, skipped) carry

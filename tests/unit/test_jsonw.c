@@ -62,7 +62,7 @@ static json_t *
 random_tree(unsigned *seed, int depth)
 {
 	int kind = depth > 4 ? rand_r(seed) % 5 : rand_r(seed) % 7;
-	char s[16];
+	char s[48];
 	size_t n;
 
 	switch (kind) {
@@ -75,9 +75,13 @@ random_tree(unsigned *seed, int depth)
 		    (rand_r(seed) & 1 ? -1 : 1) * rand_r(seed));
 	case 3:
 	case 4:
+		/* Long runs of plain bytes, sometimes one to escape, so
+		 * that the eight-at-a-time scan meets every position. */
 		n = (size_t)rand_r(seed) % sizeof(s);
 		for (size_t i = 0; i < n; i++)
-			s[i] = (char)(rand_r(seed) % 128);
+			s[i] = rand_r(seed) % 8 == 0 ?
+			    (char)(rand_r(seed) % 128) :
+			    (char)(0x20 + rand_r(seed) % 95);
 		return json_stringn(s, n);
 	case 5: {
 		json_t *a = json_array();
@@ -92,7 +96,7 @@ random_tree(unsigned *seed, int depth)
 		int k = rand_r(seed) % 5;
 
 		for (int i = 0; i < k; i++) {
-			n = (size_t)rand_r(seed) % 8;
+			n = (size_t)rand_r(seed) % 16;
 			for (size_t j = 0; j < n; j++)
 				s[j] = (char)(1 + rand_r(seed) % 127);
 			s[n] = '\0';
@@ -138,6 +142,35 @@ test_limits(void **state)
 	jsonw_free(&w);
 }
 
+/* Strings written piecewise: valid UTF-8 as is, any other byte as '?'. */
+static void
+test_put_string(void **state)
+{
+	static const struct {
+		const char	*in;
+		const char	*want;
+	} cases[] = {
+		{ "plain", "\"plain\"" },
+		{ "caf\xc3\xa9 \xe2\x98\x83 \xf0\x9f\x98\x80",
+		    "\"caf\xc3\xa9 \xe2\x98\x83 \xf0\x9f\x98\x80\"" },
+		{ "bad \xff byte", "\"bad ? byte\"" },
+		{ "cut \xe2\x98", "\"cut ??\"" },
+		{ "overlong \xc0\xaf", "\"overlong ??\"" },
+		{ "surrogate \xed\xa0\x80", "\"surrogate ???\"" },
+		{ "a long ascii prefix then \"quote\" and \x01",
+		    "\"a long ascii prefix then \\\"quote\\\" and \\u0001\"" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct jsonw w = { 0 };
+
+		jsonw_put_string(&w, cases[i].in);
+		jsonw_put_raw(&w, "", 1);	/* NUL, to compare */
+		assert_string_equal(w.buf, cases[i].want);
+		jsonw_free(&w);
+	}
+}
+
 int
 main(void)
 {
@@ -145,6 +178,7 @@ main(void)
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_put_string),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -59,7 +59,7 @@ static void
 fwd_set(struct identity_facts *f, struct identity_forward *fw,
     const char *name, enum dns_outcome o, const char *addrs)
 {
-	snprintf(fw->name, sizeof(fw->name), "%s", name);
+	fw->name = strdup(name);
 	dns_answer_init(&fw->ans, name, DNS_T_A, o);
 	fw->done = true;
 	if (addrs != NULL) {
