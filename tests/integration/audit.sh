@@ -20,10 +20,8 @@ run() {
 	check_rc "$name" "$want" "$rc" "$OUT/$name.err"
 }
 expect() {
-	local name=$1 expr=$2 desc=${3:-$2} got
-	got=$(jq -r "($expr)" "$OUT/$name.json" 2>&1)
-	[ "$got" = true ] && ok "$name: $desc" ||
-		not_ok "$name: $desc" "jq: $expr -> $got" "$(jq -c '{summary, mx: [.sections.mx.findings[]? | .code + "=" + .status]}' "$OUT/$name.json" 2>/dev/null | head -c 600)"
+	jq_check "$1: ${3:-$2}" "$OUT/$1.json" "($2)" "$2" \
+	    '{summary, mx: [.sections.mx.findings[]? | .code + "=" + .status]}'
 }
 mxhas() { printf '[.sections.mx.findings[] | select(.code == "%s" and .status == "%s")] | length == 1' "$1" "$2"; }
 

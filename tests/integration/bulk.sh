@@ -279,15 +279,9 @@ bulk() {
 # expect NAME 'JQ' [DESCRIPTION]: the expression, over the array of
 # every line of NAME's output ($r: the result lines), must be true.
 expect() {
-	local name=$1 expr=$2 desc=${3:-$2} got
-	got=$(jq -rs "[.[] | select(.type == \"result\")] as \$r | ($expr)" \
-	    "$OUT/$name.jsonl" 2>&1)
-	if [ "$got" = "true" ]; then
-		ok "$name: $desc"
-	else
-		not_ok "$name: $desc" "jq: $expr -> $got" \
-		    "output: $(jq -c '{line, target, address, iprev, status, error, codes: [.findings[]? | .code + "=" + .status]}' "$OUT/$name.jsonl" 2>/dev/null | head -c 700)"
-	fi
+	jq_check "$1: ${3:-$2}" "$OUT/$1.jsonl" \
+	    "[.[] | select(.type == \"result\")] as \$r | ($2)" "$2" \
+	    '.[] | {line, target, address, iprev, status, error, codes: [.findings[]? | .code + "=" + .status]}' -s
 }
 # errgrep NAME 'REGEX' DESCRIPTION: NAME's stderr must match.
 errgrep() {

@@ -28,15 +28,9 @@ run() {
 # expect NAME 'JQ-EXPRESSION' [DESCRIPTION]: the expression must be true
 # on the last report of NAME. .a is the first address object.
 expect() {
-	local name=$1 expr=$2 desc=${3:-$2} got
-	got=$(jq -r "(.targets[0].addresses[0] // {}) as \$a | ($expr)" \
-	    "$OUT/$name.json" 2>&1)
-	if [ "$got" = "true" ]; then
-		ok "$name: $desc"
-	else
-		not_ok "$name: $desc" "jq: $expr -> $got" \
-		    "report: $(jq -c '.targets[0].addresses[0] | {ptr, iprev, banner_hostname, ehlo_hostname, mta, aligned, codes: [.findings[] | .code + "=" + .status]}' "$OUT/$name.json" 2>/dev/null | head -c 600)"
-	fi
+	jq_check "$1: ${3:-$2}" "$OUT/$1.json" \
+	    "(.targets[0].addresses[0] // {}) as \$a | ($2)" "$2" \
+	    '.targets[0].addresses[0] | {ptr, iprev, banner_hostname, ehlo_hostname, mta, aligned, codes: [.findings[] | .code + "=" + .status]}'
 }
 has() { printf '[$a.findings[] | select(.code == "%s" and .status == "%s")] | length == 1' "$1" "$2"; }
 lacks() { printf '[$a.findings[] | select(.code == "%s")] | length == 0' "$1"; }

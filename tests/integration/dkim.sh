@@ -27,15 +27,11 @@ run() {
 # $SEL (default: the first one found).
 SEL=""
 expect() {
-	local name=$1 expr=$2 desc=${3:-$2} got
-	got=$(jq -r --arg sel "$SEL" '(if $sel == "" then ([.selectors[] | select(.found)][0] // {}) else ([.selectors[] | select(.selector == $sel)][0] // {}) end) as $s | ('"$expr"')' \
-	    "$OUT/$name.json" 2>&1)
-	if [ "$got" = "true" ]; then
-		ok "$name: $desc"
-	else
-		not_ok "$name: $desc" "jq: $expr -> $got" \
-		    "report: $(jq -c '{findings: [.findings[].code], selectors: [.selectors[] | select(.found) | {selector, bits, valid, codes: [.findings[] | .code + "=" + .status]}]}' "$OUT/$name.json" 2>/dev/null | head -c 600)"
-	fi
+	jq_check "$1: ${3:-$2}" "$OUT/$1.json" \
+	    '(if $sel == "" then ([.selectors[] | select(.found)][0] // {}) else ([.selectors[] | select(.selector == $sel)][0] // {}) end) as $s | ('"$2"')' \
+	    "$2" \
+	    '{findings: [.findings[].code], selectors: [.selectors[] | select(.found) | {selector, bits, valid, codes: [.findings[] | .code + "=" + .status]}]}' \
+	    --arg sel "$SEL"
 }
 has() { printf '[$s.findings[] | select(.code == "%s" and .status == "%s")] | length == 1' "$1" "$2"; }
 dom_has() { printf '[.findings[] | select(.code == "%s" and .status == "%s")] | length == 1' "$1" "$2"; }

@@ -27,17 +27,12 @@ run() {
 # expect NAME 'JQ' [DESCRIPTION]: $t is the first target, $l(ID) a list,
 # $r(ID) the first target's result on list ID.
 expect() {
-	local name=$1 expr=$2 desc=${3:-$2} got
-	got=$(jq -r 'def l($id): [.lists[] | select(.id == $id)][0];
+	jq_check "$1: ${3:-$2}" "$OUT/$1.json" \
+	    'def l($id): [.lists[] | select(.id == $id)][0];
 	    (.targets[0] // {}) as $t |
 	    def r($id): [$t.results[] | select(.list == $id)][0];
-	    ('"$expr"')' "$OUT/$name.json" 2>&1)
-	if [ "$got" = "true" ]; then
-		ok "$name: $desc"
-	else
-		not_ok "$name: $desc" "jq: $expr -> $got" \
-		    "report: $(jq -c '{lists: [.lists[] | {id, t: [.tests[] | .trust]}], targets: [.targets[] | {target, results: [.results[] | .list + "=" + .verdict], codes: [.findings[] | .code + "=" + .status]}]}' "$OUT/$name.json" 2>/dev/null | head -c 700)"
-	fi
+	    ('"$2"')' "$2" \
+	    '{lists: [.lists[] | {id, t: [.tests[] | .trust]}], targets: [.targets[] | {target, results: [.results[] | .list + "=" + .verdict], codes: [.findings[] | .code + "=" + .status]}]}'
 }
 has() { printf '[$t.findings[] | select(.code == "%s" and .status == "%s")] | length == 1' "$1" "$2"; }
 

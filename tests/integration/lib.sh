@@ -34,6 +34,21 @@ check_rc() {
 		    "stderr: $(head -c 300 "${4:-/dev/null}" 2>/dev/null)"
 	fi
 }
+# jq_check LABEL FILE PROGRAM EXPR DIAG [JQ-OPTION...]: one TAP line. The
+# jq PROGRAM (a script's prelude with EXPR inside) must print true on
+# FILE; when it does not, the line shows EXPR, what jq printed, and the
+# DIAG jq program's view of FILE (700 bytes), so a failure says why.
+jq_check() {
+	local label=$1 file=$2 prog=$3 expr=$4 diag=$5 got
+	shift 5
+	got=$(jq -r "$@" "$prog" "$file" 2>&1)
+	if [ "$got" = "true" ]; then
+		ok "$label"
+	else
+		not_ok "$label" "jq: $expr -> $got" \
+		    "report: $(jq -c "$@" "$diag" "$file" 2>/dev/null | head -c 700)"
+	fi
+}
 tap_finish() {
 	echo "1..$n"
 	exit "$failed"

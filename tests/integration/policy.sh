@@ -29,14 +29,8 @@ run() {
 
 # expect NAME 'JQ-EXPRESSION' [DESCRIPTION]
 expect() {
-	local name=$1 expr=$2 desc=${3:-$2} got
-	got=$(jq -r "$expr" "$OUT/$name.json" 2>&1)
-	if [ "$got" = "true" ]; then
-		ok "$name: $desc"
-	else
-		not_ok "$name: $desc" "jq: $expr -> $got" \
-		    "codes: $(jq -c '[.findings[]? | .code + "=" + .status]' "$OUT/$name.json" 2>/dev/null)"
-	fi
+	jq_check "$1: ${3:-$2}" "$OUT/$1.json" "$2" "$2" \
+	    '[.findings[]? | .code + "=" + .status]'
 }
 
 # has NAME CODE [STATUS]: a finding with that code (and status).

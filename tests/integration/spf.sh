@@ -30,14 +30,8 @@ run() {
 
 # expect NAME 'JQ' [DESCRIPTION]
 expect() {
-	local name=$1 expr=$2 desc=${3:-$2} got
-	got=$(jq -r "$expr" "$OUT/$name.json" 2>&1)
-	if [ "$got" = "true" ]; then
-		ok "$name: $desc"
-	else
-		not_ok "$name: $desc" "jq: $expr -> $got" \
-		    "report: $(jq -c '{result, reason, lookups, tree_lookups, findings: [.findings[] | .code + "=" + .status]}' "$OUT/$name.json" 2>/dev/null | head -c 600)"
-	fi
+	jq_check "$1: ${3:-$2}" "$OUT/$1.json" "$2" "$2" \
+	    '{result, reason, lookups, tree_lookups, findings: [.findings[] | .code + "=" + .status]}'
 }
 has() { printf '[.findings[] | select(.code == "%s" and .status == "%s")] | length >= 1' "$1" "$2"; }
 schema='.schema == "mxdiag.spf/1" and (.tree | type) == "object"'
