@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "bulk/seen.h"
 #include "check/identity.h"
 #include "dns/resolver.h"
@@ -92,5 +94,9 @@ int bulk_run(struct event_base *base, dns_resolver *res,
 
 /* The summary, for people (stderr). */
 void bulk_stats_print(FILE *out, const struct bulk_stats *st);
+/* The same for programs (--summary FILE): a new object, schema
+ * mxdiag.bulk-summary/1. */
+#define BULK_SUMMARY_SCHEMA	"mxdiag.bulk-summary/1"
+json_t *bulk_stats_json(const struct bulk_stats *st, int exit_code);
 
 #endif

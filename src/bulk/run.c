@@ -967,3 +967,41 @@ bulk_stats_print(FILE *out, const struct bulk_stats *st)
 	    st->dns.window, st->dns.window_peak, st->dns.backoffs,
 	    st->dns.backoffs == 1 ? "" : "s");
 }
+
+json_t *
+bulk_stats_json(const struct bulk_stats *st, int exit_code)
+{
+	json_t *status = json_object(), *iprev = json_object(),
+	    *codes = json_object();
+
+	for (int s = FINDING_PASS; s <= FINDING_SKIPPED; s++)
+		json_object_set_new(status, finding_status_name(
+		    (enum finding_status)s), json_integer((json_int_t)
+		    st->status[s]));
+	for (int r = IPREV_PASS; r <= IPREV_PERMERROR; r++)
+		json_object_set_new(iprev, iprev_result_name(
+		    (enum iprev_result)r), json_integer((json_int_t)
+		    st->iprev[r]));
+	for (size_t i = 0; i < st->ncodes; i++)
+		json_object_set_new(codes, st->codes[i].code,
+		    json_integer((json_int_t)st->codes[i].n));
+	return json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:I, "
+	    "s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:i}",
+	    "schema", BULK_SUMMARY_SCHEMA,
+	    "lines", (json_int_t)st->lines,
+	    "targets", (json_int_t)st->targets,
+	    "addresses", (json_int_t)st->addresses,
+	    "input_errors", (json_int_t)st->input_errors,
+	    "resumed", (json_int_t)st->resumed,
+	    "other_shard", (json_int_t)st->other_shard,
+	    "interrupted", st->interrupted,
+	    "elapsed_ms", (json_int_t)st->elapsed_ms,
+	    "status", status, "iprev", iprev, "findings", codes,
+	    "dns", "queries", (json_int_t)st->dns.sent,
+	    "answered", (json_int_t)st->dns.answered,
+	    "retried", (json_int_t)st->dns.retried,
+	    "timeouts", (json_int_t)st->dns.timeouts,
+	    "backoffs", (json_int_t)st->dns.backoffs,
+	    "window_peak", (json_int_t)st->dns.window_peak,
+	    "exit_code", exit_code);
+}

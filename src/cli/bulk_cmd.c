@@ -37,6 +37,7 @@ struct bulk_opts {
 	struct bulk_config	 cfg;
 	const char		*input, *output;
 	const char		*lists;		/* --lists FILE */
+	const char		*summary;	/* --summary FILE */
 	bool			 resume;
 	bool			 no_progress;
 	bool			 timeout_given;
@@ -80,6 +81,9 @@ cmd_bulk_usage(FILE *out)
 	    "  --lists FILE          blacklists for dnsbl (format of `mxdiag bl\n"
 	    "                        --show-lists`; default the built-in set)\n"
 	    "  -4, -6                only IPv4 / IPv6 addresses of hostnames\n"
+	    "  --summary FILE        the summary as JSON too (counts per\n"
+	    "                        verdict, iprev, finding code; the DNS\n"
+	    "                        engine's; the exit status)\n"
 	    "  --detail              every finding in full (default: findings\n"
 	    "                        that pass carry code, status and title)\n"
 	    "  --no-progress         no progress line (it is shown only on a\n"
@@ -132,6 +136,7 @@ bulk_parse_args(int argc, char **argv, struct bulk_opts *o)
 		{ "no-progress",     no_argument,	NULL, 'P' },
 		{ "lists",	     required_argument, NULL, 'L' },
 		{ "detail",	     no_argument,	NULL, 'D' },
+		{ "summary",	     required_argument, NULL, 'U' },
 		{ "help",	     no_argument,	NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -226,6 +231,9 @@ bulk_parse_args(int argc, char **argv, struct bulk_opts *o)
 			break;
 		case 'D':
 			o->cfg.detail = true;
+			break;
+		case 'U':
+			o->summary = optarg;
 			break;
 		case 'h':
 			cmd_bulk_usage(stdout);
@@ -393,6 +401,15 @@ cmd_bulk(int argc, char **argv)
 	else
 		rc = bulk_exit_status(st);
 	bulk_stats_print(stderr, st);
+	if (o.summary != NULL) {
+		json_t *js = bulk_stats_json(st, rc);
+
+		if (json_dump_file(js, o.summary, JSON_INDENT(2)) != 0) {
+			fprintf(stderr, "mxdiag: cannot write %s\n", o.summary);
+			rc = EXIT_SOFTWARE;
+		}
+		json_decref(js);
+	}
 	cli_loop_close(&loop);
 done:
 	if (in != NULL && in != stdin)

@@ -345,13 +345,17 @@ NFAIL=$(grep -c ' fail$' "$TRUTH")
 NPASS=$(grep -c ' pass$' "$TRUTH")
 
 # --- 1. the truth: one address per line, then the /22 as one CIDR --------
-bulk truth 1 "${KRES[@]}" --input "$ADDRS"
+bulk truth 1 "${KRES[@]}" --input "$ADDRS" --summary "$OUT/truth.summary.json"
 pycheck truth truth "$TRUTH" "$OUT/truth.jsonl" lines
 want truth "1024 results, every address exactly once" results=1024 missing=0 dups=0 extra=0 unparsable=0 errors=0
 want truth "iprev equals the truth for every address ($NFAIL fail)" results=1024 wrong=0 "truth_fail=$NFAIL"
 want truth "zero temperror" results=1024 temperror=0
 want truth "line, input, target and dnsbl fields" results=1024 badfields=0
 errgrep truth "iprev: pass $NPASS fail $NFAIL " "summary counts $NPASS pass, $NFAIL fail"
+jq_check "truth: --summary counts what the lines say" "$OUT/truth.summary.json" \
+    ".addresses == 1024 and .lines == 1024 and .input_errors == 0 and .iprev.pass == $NPASS and .iprev.fail == $NFAIL and .findings[\"iprev.pass\"] == $NPASS and .dns.queries >= 1024 and .exit_code == 1 and (.interrupted | not)" \
+    "summary of $NPASS pass, $NFAIL fail" '.'
+validate_reports "$HERE/../../docs/mxdiag.bulk-summary.schema.json" "$OUT/truth.summary.json"
 bulk cidr 1 "${KRES[@]}" < <(echo "$PREFIX")
 pycheck cidr truth "$TRUTH" "$OUT/cidr.jsonl" cidr "$PREFIX"
 want cidr "the /22 as one line: 1024 results, each once" results=1024 missing=0 dups=0 extra=0 unparsable=0 errors=0
