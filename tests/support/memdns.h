@@ -30,7 +30,8 @@ void memdns_add_mx(struct memdns *m, const char *name, uint16_t pref,
     const char *exchange);
 void memdns_add_txt(struct memdns *m, const char *name,
     const char *const *strings, size_t nstrings);
-/* Any record: rr->type and its rdata are taken as given. */
+/* Any record: rr->type and its rdata are taken as given (deep-copied;
+ * rr stays the caller's). */
 void memdns_add_rr(struct memdns *m, const char *name,
     const struct dns_rr *rr);
 /* Every query for (name, qtype) ends with this outcome instead (qtype 0:
