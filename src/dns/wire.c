@@ -501,8 +501,11 @@ dns_outcome_name(enum dns_outcome o)
 void
 dns_str_set(char **field, const char *value)
 {
-	free(*field);
+	char *old = *field;
+
+	/* Copy before freeing: value may point into the old string. */
 	*field = value != NULL ? xstrdup(value) : NULL;
+	free(old);
 }
 
 void
@@ -537,6 +540,8 @@ dns_rr_clear(struct dns_rr *rr)
 void
 dns_rr_copy(struct dns_rr *dst, const struct dns_rr *src)
 {
+	if (dst == src)
+		return;		/* the strings would be lost, not copied */
 	*dst = *src;
 	dst->name = src->name ? xstrdup(src->name) : NULL;
 	switch (src->type) {

@@ -86,11 +86,12 @@ struct dns_rr {
 	} u;
 };
 
-/* Replace the owned string *field with a copy of value (NULL: none). */
+/* Replace the owned string *field with a copy of value (NULL: none);
+ * value may point into the string it replaces. */
 void dns_str_set(char **field, const char *value);
 /* Free what rr owns (by its type) and zero it; NULL is a no-op. */
 void dns_rr_clear(struct dns_rr *rr);
-/* Deep copy; dst is overwritten, not cleared first. */
+/* Deep copy; dst is overwritten, not cleared first (dst == src: no-op). */
 void dns_rr_copy(struct dns_rr *dst, const struct dns_rr *src);
 /* Set a TXT record's text (len bytes, one string). */
 void dns_rr_set_txt(struct dns_rr *rr, const char *data, size_t len);

@@ -507,6 +507,8 @@ check_txt_big(const struct dns_msg *msg)
 	assert_int_equal(msg->rr[0].u.txt.data[255], 'b');
 	/* 4096 = 16 * 255 + 16: the 17th string is cut after 16 bytes. */
 	assert_int_equal(msg->rr[0].u.txt.data[DNS_TXT_MAX - 1], 'a' + 16);
+	/* Sized to what was kept, and terminated. */
+	assert_int_equal(msg->rr[0].u.txt.data[DNS_TXT_MAX], '\0');
 	/* Boundaries: where each string ended, capped at what was kept. */
 	assert_int_equal(msg->rr[0].u.txt.bounds[0], 255);
 	assert_int_equal(msg->rr[0].u.txt.bounds[15], 16 * 255);
@@ -1965,6 +1967,130 @@ test_query_encode(void **state)
 	}
 }
 
+/* A record of each type that owns strings: the copy has its own strings
+ * (so it outlives the original), and clear frees by type. */
+static void
+test_rr_copy_clear(void **state)
+{
+	static const uint16_t types[] = {
+		DNS_T_PTR, DNS_T_CNAME, DNS_T_NS, DNS_T_MX, DNS_T_SOA,
+		DNS_T_TXT, DNS_T_SPF, DNS_T_A,
+	};
+
+	(void)state;
+	for (size_t i = 0; i < UTIL_ARRAY_LEN(types); i++) {
+		struct dns_rr a, b;
+
+		memset(&a, 0, sizeof(a));
+		a.type = types[i];
+		a.ttl = 60;
+		dns_str_set(&a.name, "Owner.Example");
+		switch (a.type) {
+		case DNS_T_MX:
+			a.u.mx.pref = 10;
+			dns_str_set(&a.u.mx.exchange, "mx.example");
+			break;
+		case DNS_T_SOA:
+			dns_str_set(&a.u.soa.mname, "ns1.example");
+			dns_str_set(&a.u.soa.rname, "hostmaster.example");
+			a.u.soa.serial = 7;
+			break;
+		case DNS_T_TXT:
+		case DNS_T_SPF:
+			dns_rr_set_txt(&a, "v=spf1 -all\0x", 13);
+			break;
+		case DNS_T_A:
+			a.u.a.s_addr = htonl(0xc0000201);
+			break;
+		default:
+			dns_str_set(&a.u.target, "target.example");
+			break;
+		}
+		dns_rr_copy(&b, &a);
+		dns_rr_copy(&b, &b);
+		assert_ptr_not_equal(a.name, b.name);
+		switch (a.type) {
+		case DNS_T_MX:
+			assert_ptr_not_equal(a.u.mx.exchange, b.u.mx.exchange);
+			break;
+		case DNS_T_SOA:
+			assert_ptr_not_equal(a.u.soa.mname, b.u.soa.mname);
+			assert_ptr_not_equal(a.u.soa.rname, b.u.soa.rname);
+			break;
+		case DNS_T_TXT:
+		case DNS_T_SPF:
+			assert_ptr_not_equal(a.u.txt.data, b.u.txt.data);
+			break;
+		case DNS_T_A:
+			break;
+		default:
+			assert_ptr_not_equal(a.u.target, b.u.target);
+			break;
+		}
+		dns_rr_clear(&a);
+		assert_null(a.name);
+		assert_string_equal(b.name, "Owner.Example");
+		assert_int_equal(b.ttl, 60);
+		switch (b.type) {
+		case DNS_T_MX:
+			assert_int_equal(b.u.mx.pref, 10);
+			assert_string_equal(b.u.mx.exchange, "mx.example");
+			break;
+		case DNS_T_SOA:
+			assert_string_equal(b.u.soa.mname, "ns1.example");
+			assert_string_equal(b.u.soa.rname, "hostmaster.example");
+			assert_int_equal(b.u.soa.serial, 7);
+			break;
+		case DNS_T_TXT:
+		case DNS_T_SPF:
+			/* A NUL inside the data is kept, and one ends it. */
+			assert_int_equal(b.u.txt.len, 13);
+			assert_memory_equal(b.u.txt.data, "v=spf1 -all\0x\0",
+			    14);
+			assert_int_equal(b.u.txt.nstrings, 1);
+			assert_int_equal(b.u.txt.bounds[0], 13);
+			break;
+		case DNS_T_A:
+			assert_int_equal(b.u.a.s_addr, htonl(0xc0000201));
+			break;
+		default:
+			assert_string_equal(b.u.target, "target.example");
+			break;
+		}
+		dns_rr_clear(&b);
+		dns_rr_clear(NULL);
+	}
+}
+
+/* The setters: a value may point into the string it replaces, NULL
+ * frees, and TXT data is capped at DNS_TXT_MAX. */
+static void
+test_rr_setters(void **state)
+{
+	static char big[DNS_TXT_MAX + 300];
+	struct dns_rr rr;
+	char *s = NULL;
+
+	(void)state;
+	dns_str_set(&s, "mail.example.com");
+	dns_str_set(&s, s + 5);
+	assert_string_equal(s, "example.com");
+	dns_str_set(&s, NULL);
+	assert_null(s);
+
+	memset(big, 'x', sizeof(big));
+	memset(&rr, 0, sizeof(rr));
+	rr.type = DNS_T_TXT;
+	dns_rr_set_txt(&rr, big, sizeof(big));
+	assert_int_equal(rr.u.txt.len, DNS_TXT_MAX);
+	assert_int_equal(rr.u.txt.bounds[0], DNS_TXT_MAX);
+	assert_int_equal(rr.u.txt.data[DNS_TXT_MAX], '\0');
+	dns_rr_set_txt(&rr, "", 0);
+	assert_int_equal(rr.u.txt.len, 0);
+	assert_string_equal(rr.u.txt.data, "");
+	dns_rr_clear(&rr);
+}
+
 /* ---- runner -------------------------------------------------------- */
 
 int
@@ -1980,6 +2106,8 @@ main(void)
 		{ "answer: flags and SOA fields", test_answer_flags },
 		{ "answer: from a cleared message", test_answer_from_cleared },
 		{ "answer: init, copy, clear", test_answer_init_copy_clear },
+		{ "records: copy and clear by type", test_rr_copy_clear },
+		{ "records: setters", test_rr_setters },
 		{ "outcome names and temporariness", test_outcomes },
 		{ "wire strerror", test_strerror },
 		{ "reverse names", test_reverse_names },
