@@ -18,12 +18,23 @@
 
 #define GREETING_SLOW_MS	2000
 
+/* Whether fd gets evidence and advice: always, except in a brief
+ * judgement for a finding that is no problem (nobody will read it). */
+static bool
+judge_detail(const struct advice_ctx *ctx, const struct finding *fd)
+{
+	return !ctx->brief || finding_status_is_problem(fd->status);
+}
+
 /* One line describing a lookup's outcome, for evidence. */
 static void
-judge_evidence_lookup(struct finding *fd, const char *label,
-    const struct dns_answer *ans)
+judge_evidence_lookup(const struct advice_ctx *ctx, struct finding *fd,
+    const char *label, const struct dns_answer *ans)
 {
 	char addrs[512];
+
+	if (!judge_detail(ctx, fd))
+		return;
 
 	switch (ans->outcome) {
 	case DNS_OUT_ANSWER:
@@ -106,7 +117,7 @@ judge_ptr(const struct identity_facts *f, struct identity_verdict *v,
 			    FINDING_PASS, "PTR: %s -> %s", f->address,
 			    f->fwd[0].name);
 		}
-		judge_evidence_lookup(fd, lbl, ans);
+		judge_evidence_lookup(ctx, fd, lbl, ans);
 		advice_apply(fd, ctx);
 		if (f->ptr_chain.n > 0) {
 			fd = finding_add(&v->findings, "ptr.cname", FINDING_INFO,
@@ -142,7 +153,7 @@ judge_ptr(const struct identity_facts *f, struct identity_verdict *v,
 	case DNS_OUT_NODATA:
 		fd = finding_add(&v->findings, "ptr.none", FINDING_FAIL,
 		    "No PTR record for %s", f->address);
-		judge_evidence_lookup(fd, lbl, ans);
+		judge_evidence_lookup(ctx, fd, lbl, ans);
 		for (size_t i = 0; i < f->ptr_chain.n; i++)
 			strvec_pushf(&fd->evidence, "CNAME hop %zu: %s", i + 1,
 			    f->ptr_chain.v[i]);
@@ -189,7 +200,7 @@ judge_ptr(const struct identity_facts *f, struct identity_verdict *v,
 		    FINDING_PERMERROR, "The PTR lookup for %s failed %s (%s)",
 		    f->address, temp ? "temporarily" : "permanently",
 		    dns_outcome_name(ans->outcome));
-		judge_evidence_lookup(fd, lbl, ans);
+		judge_evidence_lookup(ctx, fd, lbl, ans);
 		advice_apply(fd, ctx);
 		break;
 	}
@@ -251,12 +262,12 @@ judge_iprev(const struct identity_facts *f, struct identity_verdict *v,
 		    "%s", f->nfwd == 1 ? f->fwd[0].name : "no PTR name",
 		    f->address);
 	}
-	for (size_t i = 0; i < f->nfwd; i++) {
+	for (size_t i = 0; i < f->nfwd && judge_detail(ctx, fd); i++) {
 		char lbl[DNS_NAME_BUF + 16];
 
 		snprintf(lbl, sizeof(lbl), "%s %s", f->af == AF_INET6 ?
 		    "AAAA" : "A", f->fwd[i].name);
-		judge_evidence_lookup(fd, lbl, &f->fwd[i].ans);
+		judge_evidence_lookup(ctx, fd, lbl, &f->fwd[i].ans);
 		if (f->nfwd > 1)
 			strvec_pushf(&fd->evidence, "%s: %s", f->fwd[i].name,
 			    f->fwd[i].confirms ? "confirms" : "does not confirm");
@@ -550,7 +561,7 @@ judge_announced(const struct identity_facts *f, struct identity_verdict *v,
 
 			snprintf(lbl, sizeof(lbl), "%s %s", f->af == AF_INET6 ?
 			    "AAAA" : "A", name);
-			judge_evidence_lookup(fd, lbl, &fw->ans);
+			judge_evidence_lookup(ctx, fd, lbl, &fw->ans);
 		}
 		advice_apply(fd, ctx);
 		aligned = aligned && fw->confirms;
