@@ -28,6 +28,7 @@ struct mem_soa {
 	char		*zone;
 	char		*mname;
 	char		*rname;
+	uint32_t	 ttl, minimum;
 };
 
 struct mem_pending {
@@ -219,6 +220,28 @@ memdns_add_soa(struct memdns *m, const char *zone, const char *mname,
 	s->zone = xstrdup(zone);
 	s->mname = xstrdup(mname);
 	s->rname = xstrdup(rname);
+	s->ttl = s->minimum = 300;
+}
+
+void
+memdns_set_ttl(struct memdns *m, const char *name, uint16_t type,
+    uint32_t ttl)
+{
+	for (size_t i = 0; i < m->nrecs; i++)
+		if (m->recs[i].rr.type == type &&
+		    util_name_eq(m->recs[i].name, name))
+			m->recs[i].rr.ttl = ttl;
+}
+
+void
+memdns_set_soa_ttl(struct memdns *m, const char *zone, uint32_t ttl,
+    uint32_t minimum)
+{
+	for (size_t i = 0; i < m->nsoas; i++)
+		if (util_name_eq(m->soas[i].zone, zone)) {
+			m->soas[i].ttl = ttl;
+			m->soas[i].minimum = minimum;
+		}
 }
 
 /* name is zone or below it (label boundary). */
@@ -249,7 +272,8 @@ answer_soa(const struct memdns *m, const char *name, struct dns_answer *ans)
 	dns_str_set(&ans->soa_zone, best->zone);
 	dns_str_set(&ans->soa.mname, best->mname);
 	dns_str_set(&ans->soa.rname, best->rname);
-	ans->soa.minimum = ans->soa_ttl = 300;
+	ans->soa_ttl = best->ttl;
+	ans->soa.minimum = best->minimum;
 }
 
 static void
@@ -270,7 +294,7 @@ memdns_answer(const struct memdns *m, const char *qname, uint16_t qtype,
 	dns_answer_init(ans, qname, qtype, DNS_OUT_NODATA);
 	ans->rcode = 0;
 	for (int hop = 0; hop <= DNS_CHAIN_MAX; hop++) {
-		const char *cname = NULL;
+		const struct dns_rr *cname = NULL;
 
 		exists = false;
 		for (size_t i = 0; i < m->nrecs; i++) {
@@ -289,7 +313,7 @@ memdns_answer(const struct memdns *m, const char *qname, uint16_t qtype,
 				dns_rr_copy(&ans->rr[ans->nrr++], &r->rr);
 			} else if (r->rr.type == DNS_T_CNAME &&
 			    qtype != DNS_T_CNAME) {
-				cname = r->rr.u.target;
+				cname = &r->rr;
 			}
 		}
 		if (ans->nrr > 0) {
@@ -302,8 +326,9 @@ memdns_answer(const struct memdns *m, const char *qname, uint16_t qtype,
 			ans->outcome = DNS_OUT_CHAINLOOP;
 			return;
 		}
-		strvec_push(&ans->chain, cname);
-		name = cname;
+		ans->chain_ttl[ans->chain.n] = cname->ttl;
+		strvec_push(&ans->chain, cname->u.target);
+		name = cname->u.target;
 	}
 	if (!exists) {
 		ans->outcome = DNS_OUT_NXDOMAIN;

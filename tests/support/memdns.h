@@ -4,7 +4,8 @@
  * checks that chain lookups (SPF, DMARC). Callbacks are queued and run by
  * memdns_run(), never from inside the query, as the contract requires.
  * Names compare case-insensitively; a name with records of other types
- * answers NODATA, an unknown name NXDOMAIN, a CNAME is followed.
+ * answers NODATA, an unknown name NXDOMAIN, a CNAME is followed (its TTL
+ * goes to chain_ttl, as the wire parser does).
  */
 #ifndef MXDIAG_TESTS_MEMDNS_H
 #define MXDIAG_TESTS_MEMDNS_H
@@ -38,9 +39,17 @@ void memdns_add_rr(struct memdns *m, const char *name,
  * every type), e.g. DNS_OUT_TIMEOUT or DNS_OUT_SERVFAIL. */
 void memdns_set_outcome(struct memdns *m, const char *name, uint16_t qtype,
     enum dns_outcome outcome);
-/* Negative answers under zone carry this SOA. */
+/* Negative answers under zone carry this SOA (TTL and MINIMUM 300). */
 void memdns_add_soa(struct memdns *m, const char *zone, const char *mname,
     const char *rname);
+/* Set the TTL of the records of (name, type) added so far (records are
+ * added with 300 when they have none; here 0 stays 0). A CNAME's TTL is
+ * reported in the answer's chain_ttl. */
+void memdns_set_ttl(struct memdns *m, const char *name, uint16_t type,
+    uint32_t ttl);
+/* Set the SOA record's TTL and its MINIMUM field for zone's SOA. */
+void memdns_set_soa_ttl(struct memdns *m, const char *zone, uint32_t ttl,
+    uint32_t minimum);
 
 /* Run queued callbacks (and those they queue) until none is left.
  * Returns how many ran. */
