@@ -29,6 +29,8 @@ int cmd_spf(int argc, char **argv);
 void cmd_spf_usage(FILE *out);
 int cmd_bulk(int argc, char **argv);
 void cmd_bulk_usage(FILE *out);
+int cmd_policyd(int argc, char **argv);
+void cmd_policyd_usage(FILE *out);
 /* subcommand entry points: add yours above this line */
 
 #endif

@@ -37,6 +37,8 @@ static const struct {
 	    "check_host() for an address" },
 	{ "bulk", cmd_bulk, "the identity check of every address of a large "
 	    "list or range, as JSON lines, at the DNS server's pace" },
+	{ "policyd", cmd_policyd, "a Postfix policy server that applies the "
+	    "identity checks to connecting clients" },
 	/* subcommands: add yours above this line */
 };
 
