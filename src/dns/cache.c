@@ -414,7 +414,8 @@ cache_query(struct dns_lookup *lk, const char *name, uint16_t qtype,
 		e->whead = e->wtail = call;
 		e->hnext = *cache_bucket(c, h);
 		*cache_bucket(c, h) = e;
-		dns_lookup_query(c->upstream, name, qtype, cache_upstream_cb, e);
+		dns_lookup_query(c->upstream, name, qtype, cache_upstream_cb,
+		    e);
 		return;
 	}
 	if (e->state == CACHE_PENDING) {

@@ -22,8 +22,8 @@ struct dns_cache_config {
 	 * (0: 65536). Queries in flight upstream are not counted: there is
 	 * one per distinct key the callers are waiting for. */
 	size_t		 max_entries;
-	uint32_t	 max_ttl;	/* seconds, longer TTLs cut (0: 86400) */
-	uint32_t	 max_neg_ttl;	/* seconds, NXDOMAIN/NODATA (0: 3600) */
+	uint32_t	 max_ttl;	/* seconds, cap on TTLs (0: 86400) */
+	uint32_t	 max_neg_ttl;	/* negative answers (0: 3600) */
 	/* Monotonic clock in milliseconds; NULL: CLOCK_MONOTONIC. Tests
 	 * pass their own. */
 	uint64_t	(*now_ms)(void *arg);

@@ -30,7 +30,7 @@ struct fx {
 	struct dns_lookup	 lk;
 	uint64_t		 now;		/* the fake clock, ms */
 	bool			 in_query;
-	int			 inside;	/* callbacks run inside a query */
+	int			 inside;	/* called back inside query() */
 	int			 outstanding;	/* asked, not called back */
 };
 
