@@ -23,7 +23,7 @@ struct dns_cache_config {
 	 * one per distinct key the callers are waiting for. */
 	size_t		 max_entries;
 	uint32_t	 max_ttl;	/* seconds, cap on TTLs (0: 86400) */
-	uint32_t	 max_neg_ttl;	/* the same for negative answers (0: 3600) */
+	uint32_t	 max_neg_ttl;	/* negative answers (0: 3600) */
 	/* Monotonic clock in milliseconds; NULL: CLOCK_MONOTONIC. Tests
 	 * pass their own. */
 	uint64_t	(*now_ms)(void *arg);
