@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -90,6 +91,20 @@ pd_parse_num(const char *opt, const char *arg, long min, long max, int base,
 	return 0;
 }
 
+static int
+pd_check_listen(const char *opt, const char *spec)
+{
+	struct sockaddr_storage ss;
+	char err[256];
+	int sslen;
+
+	if (pd_listen_addr(spec, &ss, &sslen, err, sizeof(err)) != 0) {
+		fprintf(stderr, "mxdiag: %s: %s\n", opt, err);
+		return -1;
+	}
+	return 0;
+}
+
 static void
 pd_default_authserv(char *out, size_t outlen)
 {
@@ -141,6 +156,8 @@ pd_parse_args(int argc, char **argv, struct cli_common *c,
 				    PD_LISTEN_MAX);
 				return -1;
 			}
+			if (pd_check_listen("--listen", optarg) != 0)
+				return -1;
 			sc->listen[sc->nlisten++] = optarg;
 			break;
 		case 'm':
@@ -212,6 +229,8 @@ pd_parse_args(int argc, char **argv, struct cli_common *c,
 			    optarg);
 			break;
 		case 's':
+			if (pd_check_listen("--stats-listen", optarg) != 0)
+				return -1;
 			sc->stats_listen = optarg;
 			break;
 		case 'L':

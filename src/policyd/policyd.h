@@ -194,6 +194,12 @@ struct pd_server_config {
 };
 
 struct event_base;
+struct sockaddr_storage;
+
+/* The address of a --listen SPEC: "inet:HOST:PORT", "inet:[IPV6]:PORT",
+ * "unix:PATH" or "HOST:PORT". Returns 0, or -1 with a message in err. */
+int pd_listen_addr(const char *spec, struct sockaddr_storage *ss,
+    int *sslen, char *err, size_t errlen);
 
 /* Serve until SIGTERM or SIGINT. Takes res and frees it (before the
  * cache in front of it, so that lookups still pending end cleanly).

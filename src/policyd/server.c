@@ -655,61 +655,69 @@ pd_stats_accept(struct evconnlistener *l, evutil_socket_t fd,
 
 /* ---- listeners ---- */
 
-/* "inet:HOST:PORT", "unix:PATH", or "HOST:PORT". */
-static struct evconnlistener *
-pd_listen(struct pd_server *s, const char *spec, evconnlistener_cb cb)
+int
+pd_listen_addr(const char *spec, struct sockaddr_storage *ss, int *sslen,
+    char *err, size_t errlen)
 {
-	const unsigned flags = LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
-	    LEV_OPT_CLOSE_ON_EXEC;
-	struct sockaddr_storage ss;
-	struct evconnlistener *l;
-	int sslen = sizeof(ss);
-
-	memset(&ss, 0, sizeof(ss));
+	memset(ss, 0, sizeof(*ss));
 	if (strncmp(spec, "unix:", 5) == 0) {
-		struct sockaddr_un *sun = (struct sockaddr_un *)&ss;
+		struct sockaddr_un *sun = (struct sockaddr_un *)ss;
 		const char *path = spec + 5;
-		struct stat sb;
 
 		if (path[0] == '\0' || strlen(path) >= sizeof(sun->sun_path)) {
-			fprintf(stderr, "mxdiag: policyd: bad socket path "
-			    "\"%s\"\n", path);
-			return NULL;
+			snprintf(err, errlen, "bad socket path \"%s\" (at most "
+			    "%zu bytes)", path, sizeof(sun->sun_path) - 1);
+			return -1;
 		}
-		/* A socket left by an earlier run; never anything else. */
-		if (lstat(path, &sb) == 0 && S_ISSOCK(sb.st_mode))
-			unlink(path);
 		sun->sun_family = AF_UNIX;
 		memcpy(sun->sun_path, path, strlen(path) + 1);
-		l = evconnlistener_new_bind(s->base, cb, s,
-		    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 128,
-		    (struct sockaddr *)sun, (int)sizeof(*sun));
-		if (l == NULL) {
-			fprintf(stderr, "mxdiag: policyd: cannot listen on "
-			    "%s: %s\n", spec, strerror(errno));
-			return NULL;
-		}
-		if (chmod(path, (mode_t)s->cfg->socket_mode) != 0) {
-			fprintf(stderr, "mxdiag: policyd: chmod %s: %s\n",
-			    path, strerror(errno));
-			evconnlistener_free(l);
-			return NULL;
-		}
-		return l;
+		*sslen = (int)sizeof(*sun);
+		return 0;
 	}
 	if (strncmp(spec, "inet:", 5) == 0)
 		spec += 5;
-	if (evutil_parse_sockaddr_port(spec, (struct sockaddr *)&ss,
-	    &sslen) != 0 || ((struct sockaddr_in *)&ss)->sin_port == 0) {
-		fprintf(stderr, "mxdiag: policyd: bad listen address \"%s\" "
-		    "(inet:HOST:PORT, inet:[IPV6]:PORT or unix:PATH)\n", spec);
+	*sslen = (int)sizeof(*ss);
+	if (evutil_parse_sockaddr_port(spec, (struct sockaddr *)ss,
+	    sslen) != 0 || ((struct sockaddr_in *)ss)->sin_port == 0) {
+		snprintf(err, errlen, "bad listen address \"%s\" "
+		    "(inet:HOST:PORT, inet:[IPV6]:PORT or unix:PATH)", spec);
+		return -1;
+	}
+	return 0;
+}
+
+static struct evconnlistener *
+pd_listen(struct pd_server *s, const char *spec, evconnlistener_cb cb)
+{
+	const unsigned flags = LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC;
+	struct sockaddr_storage ss;
+	struct evconnlistener *l;
+	char err[256];
+	int sslen;
+	bool local = strncmp(spec, "unix:", 5) == 0;
+	struct stat sb;
+
+	if (pd_listen_addr(spec, &ss, &sslen, err, sizeof(err)) != 0) {
+		fprintf(stderr, "mxdiag: policyd: %s\n", err);
 		return NULL;
 	}
-	l = evconnlistener_new_bind(s->base, cb, s, flags, 128,
+	/* A socket left by an earlier run; never anything else. */
+	if (local && lstat(spec + 5, &sb) == 0 && S_ISSOCK(sb.st_mode))
+		unlink(spec + 5);
+	l = evconnlistener_new_bind(s->base, cb, s,
+	    local ? flags : flags | LEV_OPT_REUSEABLE, 128,
 	    (struct sockaddr *)&ss, sslen);
-	if (l == NULL)
+	if (l == NULL) {
 		fprintf(stderr, "mxdiag: policyd: cannot listen on %s: %s\n",
 		    spec, strerror(errno));
+		return NULL;
+	}
+	if (local && chmod(spec + 5, (mode_t)s->cfg->socket_mode) != 0) {
+		fprintf(stderr, "mxdiag: policyd: chmod %s: %s\n", spec + 5,
+		    strerror(errno));
+		evconnlistener_free(l);
+		return NULL;
+	}
 	return l;
 }
 
