@@ -242,17 +242,14 @@ pd_judge_iprev(const struct pd_facts *f, struct pd_verdict *v)
 	bool temp = false, perm = false;
 	size_t first_temp = 0, first_perm = 0;
 
-	switch (f->ptr_outcome) {
-	case DNS_OUT_ANSWER:
-		if (f->nptr > 0)
-			break;
-		/* FALLTHROUGH */
-	case DNS_OUT_NXDOMAIN:
-	case DNS_OUT_NODATA:
+	if (f->ptr_outcome == DNS_OUT_NXDOMAIN ||
+	    f->ptr_outcome == DNS_OUT_NODATA ||
+	    (f->ptr_outcome == DNS_OUT_ANSWER && f->nptr == 0)) {
 		v->iprev = IPREV_FAIL;
 		pd_fmt(v->reason, sizeof(v->reason), "no PTR record");
 		return;
-	default:
+	}
+	if (f->ptr_outcome != DNS_OUT_ANSWER) {
 		v->iprev = dns_outcome_is_temporary(f->ptr_outcome) ?
 		    IPREV_TEMPERROR : IPREV_PERMERROR;
 		pd_fmt(v->reason, sizeof(v->reason), "PTR lookup: %s",
