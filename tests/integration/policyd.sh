@@ -438,6 +438,8 @@ elif case == "stats":
             break
         buf += d
     j = json.loads(buf)
+    if len(sys.argv) > 3:
+        open(sys.argv[3], "wb").write(buf)
     print(j["schema"], j["requests"] > 0, j["cache"]["hits"] > 0,
           j["actions"]["PREPEND"] > 0, "protocol_errors=%d" % j["protocol_errors"])
 PY
@@ -473,7 +475,10 @@ fi
 expect_raw "counters while running (JSON on the stats socket)" \
 	"mxdiag.policyd-stats/1 True True True protocol_errors=8" "$RUN/stats.sock" stats
 expect_raw "counters over inet" "mxdiag.policyd-stats/1 True True True protocol_errors=0" \
-	"$PD_ADDR:10049" stats
+	"$PD_ADDR:10049" stats "$OUT/stats-observe.json"
+raw "$RUN/stats.sock" stats "$OUT/stats-raw.json" >/dev/null
+validate_reports "$HERE/../../docs/mxdiag.policyd-stats.schema.json" \
+	"$OUT/stats-observe.json" "$OUT/stats-raw.json"
 
 # SIGUSR1 writes the counters to the log.
 kill -USR1 "${PIDS[0]}"
