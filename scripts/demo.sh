@@ -47,3 +47,18 @@ printf '127.0.0.0/29\n192.0.2.0/28\nmail.example.test\n' |
 	head -8
 echo "(... and the summary, on stderr:)"
 cat "$WORLD/bulk.err"
+echo
+echo "== The receiving side: mxdiag policyd answering Postfix policy requests (enforce mode)"
+build-demo/mxdiag policyd --listen inet:127.0.0.1:10040 --resolver 127.0.0.1:5353 \
+	--mode enforce --authserv-id mx.demo.test --log "$WORLD/policyd.log" &
+PD=$!
+for _ in $(seq 50); do nc -z 127.0.0.1 10040 2>/dev/null && break; sleep 0.1; done
+# The attributes Postfix sends (a few of them), for three clients of the
+# test world: aligned, FCrDNS failing, no PTR at all; one connection.
+for c in "127.0.0.2 mail.example.test" "127.0.0.5 broken.example.test" "127.0.0.4 client4.example.test"; do
+	printf 'request=smtpd_access_policy\nprotocol_state=RCPT\nclient_address=%s\nhelo_name=%s\ninstance=%s\n\n' \
+		${c% *} ${c#* } "demo-${c% *}"
+done | nc -N 127.0.0.1 10040 | grep -v '^$'
+kill "$PD"; wait "$PD" 2>/dev/null
+echo "(its log:)"
+grep -E 'client=' "$WORLD/policyd.log" | cut -d' ' -f3-

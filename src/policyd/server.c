@@ -97,6 +97,7 @@ struct pd_conn {
 	struct pd_job		*job;
 	LIST_ENTRY(pd_conn)	 entry;
 	bool			 read_paused;
+	bool			 eof;		/* the client sent all it will */
 	/* The last decision: requests of the same message (instance) get
 	 * no second header, and the same rejection again. */
 	char			 last_instance[64];
@@ -365,6 +366,12 @@ pd_job_done(struct pd_facts *f, void *arg)
 	snprintf(c->last_action, sizeof(c->last_action), "%s", d.action);
 	c->job = NULL;
 	free(job);
+	if (c->eof) {
+		/* Complete requests still buffered are answered; the write
+		 * callback closes when the last reply is out. */
+		pd_conn_process(c);
+		return;
+	}
 	if (c->read_paused) {
 		c->read_paused = false;
 		bufferevent_enable(c->bev, EV_READ);
@@ -526,10 +533,30 @@ pd_conn_read(struct bufferevent *bev, void *arg)
 	pd_conn_process(arg);
 }
 
+/* After the client's end of file: close once every reply is out. */
+static void
+pd_conn_written(struct bufferevent *bev, void *arg)
+{
+	struct pd_conn *c = arg;
+
+	if (c->eof && c->job == NULL)
+		pd_conn_close(c);
+}
+
 static void
 pd_conn_event(struct bufferevent *bev, short what, void *arg)
 {
 	struct pd_conn *c = arg;
+
+	/* A client that half-closes after its last request still gets the
+	 * answers to what it sent: finish them, then close. */
+	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR) &&
+	    (c->job != NULL ||
+	    evbuffer_get_length(bufferevent_get_output(bev)) > 0)) {
+		c->eof = true;
+		bufferevent_disable(bev, EV_READ);
+		return;
+	}
 
 	if (what & BEV_EVENT_TIMEOUT) {
 		bool mid = c->rq.nattrs > 0 ||
@@ -573,7 +600,8 @@ pd_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 		return;
 	}
 	LIST_INSERT_HEAD(&s->conns, c, entry);
-	bufferevent_setcb(c->bev, pd_conn_read, NULL, pd_conn_event, c);
+	bufferevent_setcb(c->bev, pd_conn_read, pd_conn_written, pd_conn_event,
+	    c);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	s->st.connections++;
 	s->st.connections_total++;

@@ -388,6 +388,18 @@ elif case == "pipelined":
     r1 = reply(s)
     r2 = r1[r1.index("\n\n") + 2:] if r1.count("\n\n") > 1 else reply(s)
     print(r1.split("\n")[0][:17], r2.split("\n")[0][:14])
+elif case == "halfclose":
+    # two requests, then our end of file: both answered, then closed
+    s.sendall((req(client_address="127.0.0.4", instance="h1") +
+               req(client_address="127.0.0.2", instance="h2")).encode())
+    s.shutdown(socket.SHUT_WR)
+    buf = b""
+    while True:
+        d = s.recv(4096)
+        if not d:
+            break
+        buf += d
+    print(" ".join(l[:17] for l in buf.decode().split("\n") if l))
 elif case == "sasl":
     s.sendall(req(client_address="127.0.0.4", sasl_username="alice").encode())
     print(reply(s).strip())
@@ -459,6 +471,7 @@ RAW=$PD_ADDR:10047
 expect_raw "50 requests on one connection, unknown attributes ignored" "50/50" "$RAW" many
 expect_raw "a request sent byte by byte" "action=PREPEND Authentication-Results: m" "$RAW" split
 expect_raw "two requests in one write: two replies in order" "action=450 4.7.25 action=PREPEND" "$RAW" pipelined
+expect_raw "half-closed after two requests: both answered" "action=450 4.7.25 action=PREPEND Au" "$RAW" halfclose
 expect_raw "authenticated client exempt" "action=DUNNO" "$RAW" sasl
 expect_raw "same instance again: DUNNO, no second header" "action=PREPEND action=DUNNO" "$RAW" instance
 expect_raw "unix socket" "action=PREPEND Authentication-Results: m" "$RUN/policyd.sock" split
