@@ -244,11 +244,11 @@ pd_judge_iprev(const struct pd_facts *f, struct pd_verdict *v)
 
 	switch (f->ptr_outcome) {
 	case DNS_OUT_ANSWER:
-		if (f->nptr > 0)
-			break;
-		/* FALLTHROUGH */
 	case DNS_OUT_NXDOMAIN:
 	case DNS_OUT_NODATA:
+		/* An answer without a PTR name is no PTR record either. */
+		if (f->ptr_outcome == DNS_OUT_ANSWER && f->nptr > 0)
+			break;
 		v->iprev = IPREV_FAIL;
 		pd_fmt(v->reason, sizeof(v->reason), "no PTR record");
 		return;
