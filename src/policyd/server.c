@@ -72,6 +72,9 @@ struct pd_server {
 	struct event			*resume_ev;
 	FILE				*log;
 	bool				 log_dirty;
+	time_t				 log_sec;	/* of log_date */
+	char				 log_date[32];
+	long				 pid;
 	struct event			*flush_ev;
 	struct event			*sig[3];
 	long long			 started_ms;
@@ -118,28 +121,38 @@ pd_log(struct pd_server *s, const char *fmt, ...)
 static void
 pd_log(struct pd_server *s, const char *fmt, ...)
 {
-	char line[2048];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
 	if (s->cfg->syslog) {
+		char line[2048];
+
+		vsnprintf(line, sizeof(line), fmt, ap);
+		va_end(ap);
 		syslog(LOG_MAIL | LOG_INFO, "%s", line);
 		return;
 	}
 	{
 		struct timeval tv;
-		struct tm tm;
-		char ts[32];
 
 		if (event_base_gettimeofday_cached(s->base, &tv) != 0)
 			gettimeofday(&tv, NULL);
-		gmtime_r(&tv.tv_sec, &tm);
-		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
-		fprintf(s->log, "%s.%03ldZ mxdiag-policyd[%ld]: %s\n", ts,
-		    (long)tv.tv_usec / 1000, (long)getpid(), line);
+		/* The date changes once a second; the process id never. */
+		if (tv.tv_sec != s->log_sec || s->log_date[0] == '\0') {
+			struct tm tm;
+
+			gmtime_r(&tv.tv_sec, &tm);
+			strftime(s->log_date, sizeof(s->log_date),
+			    "%Y-%m-%dT%H:%M:%S", &tm);
+			s->log_sec = tv.tv_sec;
+		}
+		fprintf(s->log, "%s.%03ldZ mxdiag-policyd[%ld]: ", s->log_date,
+		    (long)tv.tv_usec / 1000, s->pid);
+		/* Straight into the stdio buffer: no second formatting pass. */
+		vfprintf(s->log, fmt, ap);
+		putc('\n', s->log);
 	}
+	va_end(ap);
 	s->log_dirty = true;
 }
 
@@ -287,10 +300,34 @@ static void
 pd_reply(struct pd_conn *c, const char *action)
 {
 	struct evbuffer *out = bufferevent_get_output(c->bev);
+	char buf[sizeof("action=") - 1 + PD_ACTION_MAX + 2];
+	size_t alen = strlen(action), len, off = 0;
+	ssize_t n;
 
-	evbuffer_add(out, "action=", 7);
-	evbuffer_add(out, action, strlen(action));
-	evbuffer_add(out, "\n\n", 2);
+	if (alen > sizeof(buf) - 9) {	/* never: actions fit PD_ACTION_MAX */
+		evbuffer_add(out, "action=", 7);
+		evbuffer_add(out, action, alen);
+		evbuffer_add(out, "\n\n", 2);
+		return;
+	}
+	memcpy(buf, "action=", 7);
+	memcpy(buf + 7, action, alen);
+	memcpy(buf + 7 + alen, "\n\n", 2);
+	len = alen + 9;
+	/* One request at a time: the output is empty nearly always. Writing
+	 * at once spares the bufferevent's arming and disarming of its write
+	 * event, two epoll_ctl calls per reply (a third of the system calls
+	 * of a request answered from the cache); what the socket does not
+	 * take goes through the bufferevent as before, and so does any
+	 * error. */
+	if (evbuffer_get_length(out) == 0) {
+		n = send(bufferevent_getfd(c->bev), buf, len,
+		    MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n > 0)
+			off = (size_t)n;
+	}
+	if (off < len)
+		evbuffer_add(out, buf + off, len - off);
 }
 
 static unsigned long
@@ -523,6 +560,13 @@ pd_conn_process(struct pd_conn *c)
 	    evbuffer_get_length(in) > POLICY_REQUEST_MAX) {
 		c->read_paused = true;
 		bufferevent_disable(c->bev, EV_READ);
+	}
+	/* The client is done and every answer is out (replies are often
+	 * written straight to the socket, bypassing the write callback). */
+	if (c->eof && c->job == NULL &&
+	    evbuffer_get_length(bufferevent_get_output(c->bev)) == 0) {
+		pd_conn_close(c);
+		return;
 	}
 	pd_conn_timeouts(c);
 }
@@ -804,6 +848,7 @@ pd_server_run(struct event_base *base, dns_resolver *res,
 	s.cfg = cfg;
 	s.res = res;
 	s.started_ms = util_now_ms();
+	s.pid = (long)getpid();
 	if (cfg->syslog) {
 		openlog("mxdiag-policyd", LOG_PID | LOG_NDELAY, LOG_MAIL);
 	} else if (cfg->log_path == NULL || strcmp(cfg->log_path, "-") == 0) {
