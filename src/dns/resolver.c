@@ -17,20 +17,61 @@
  * a timeout. Queries are dealt round-robin over several c-ares channels;
  * each opens its own socket, so the kernel can spread them over the
  * server's worker threads.
+ *
+ * Socket I/O in batches. c-ares does its I/O through socket functions we
+ * give it (ares_set_socket_functions): on a UDP socket, the queries it
+ * writes during one turn of the loop are collected and leave in one
+ * sendmmsg(2) when the turn's callbacks are done, and its reads are
+ * served from one recvmmsg(2) of up to DNS_BATCH answers. c-ares reads
+ * until the socket is empty, so a batch that came back short answers
+ * the next read with EAGAIN without asking the kernel. On this machine a
+ * system call costs 5-8 µs, as much as c-ares' whole work on an answer.
+ * TCP sockets pass straight through.
  */
 #include "dns/resolver.h"
 #include "dns/lookup.h"
 
 #include <arpa/inet.h>
 #include <ares.h>
+#include <errno.h>
 #include <event2/event.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 #include "util/util.h"
 
 struct dns_chan;
+
+/* Datagrams per sendmmsg/recvmmsg, and the room for each. */
+#define DNS_BATCH	32
+#define DNS_RECV_SLOT	4096	/* c-ares reads into 4097 bytes */
+#define DNS_SEND_SLOT	512	/* our queries are at most DNS_QUERY_MAX */
+
+/* A UDP socket c-ares opened through us, with its batches. */
+struct dns_io {
+	struct dns_chan		*ch;
+	int			 fd;
+	/* Received, not yet read by c-ares: rmsg[rhead .. rhead+rcount). */
+	unsigned		 rhead, rcount;
+	bool			 rshort;	/* the last batch emptied the socket */
+	int			 err;		/* a send error, for the next read */
+	struct mmsghdr		 rmsg[DNS_BATCH];
+	struct iovec		 riov[DNS_BATCH];
+	struct sockaddr_storage	 rfrom[DNS_BATCH];
+	uint8_t			*rbuf;		/* DNS_BATCH * DNS_RECV_SLOT */
+	/* Written by c-ares, not yet sent: smsg[0 .. scount). */
+	unsigned		 scount;
+	struct mmsghdr		 smsg[DNS_BATCH];
+	struct iovec		 siov[DNS_BATCH];
+	uint8_t			 sbuf[DNS_BATCH][DNS_SEND_SLOT];
+	bool			 queued;	/* on the resolver's flush list */
+	struct dns_io		*flush_next;
+	struct event		*wev;		/* the socket was full */
+};
 
 struct dns_query {
 	struct dns_query	*next;
@@ -75,12 +116,22 @@ struct dns_resolver {
 	unsigned long		 recover_seq;	/* losses before it: ignored */
 	struct dns_stats	 stats;
 	bool			 closing;
+	/* Our UDP sockets by descriptor, and those with queries to send. */
+	struct dns_io		**io;
+	size_t			 nio;
+	struct dns_io		*flush_head;
+	struct event		*flush;
+	/* Nothing in flight: the sockets' events are off, so that an idle
+	 * resolver does not keep the loop running (c-ares keeps its sockets
+	 * open, ARES_FLAG_STAYOPEN). */
+	bool			 idle;
 };
 
 #define CWND_ONE	1024UL
 
 static void dns_resolver_arm_timer(dns_resolver *r);
 static void dns_query_send(dns_resolver *r, struct dns_query *q);
+static void dns_resolver_set_idle(dns_resolver *r, bool idle);
 
 int
 dns_server_parse(const char *spec, struct dns_server *srv, char *err,
@@ -140,6 +191,250 @@ bad:
 	return -1;
 }
 
+static struct dns_sock *dns_sock_find(struct dns_chan *ch, ares_socket_t fd);
+
+static struct dns_io *
+dns_io_get(dns_resolver *r, ares_socket_t fd)
+{
+	if (fd < 0 || (size_t)fd >= r->nio)
+		return NULL;
+	return r->io[fd];
+}
+
+/* Send what c-ares wrote. A full socket keeps the rest for when it can
+ * take more; any other error drops the batch and is handed to c-ares on
+ * its next read of the socket, as the kernel would have (c-ares then
+ * moves the socket's queries on, as for an error it saw itself). */
+static void
+dns_io_flush(struct dns_io *io)
+{
+	unsigned sent = 0;
+
+	while (sent < io->scount) {
+		int n = sendmmsg(io->fd, io->smsg + sent, io->scount - sent,
+		    MSG_DONTWAIT | MSG_NOSIGNAL);
+		struct dns_sock *ds;
+
+		if (n > 0) {
+			sent += (unsigned)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+		    errno == ENOBUFS)) {
+			unsigned left = io->scount - sent;
+
+			memmove(io->sbuf, io->sbuf[sent],
+			    left * sizeof(io->sbuf[0]));
+			for (unsigned i = 0; i < left; i++)
+				io->siov[i].iov_len =
+				    io->siov[i + sent].iov_len;
+			io->scount = left;
+			event_add(io->wev, NULL);
+			return;
+		}
+		io->err = n < 0 ? errno : EIO;
+		ds = dns_sock_find(io->ch, io->fd);
+		if (ds != NULL)
+			event_active(ds->ev, EV_READ, 0);
+		break;
+	}
+	io->scount = 0;
+}
+
+static void
+dns_io_writable(evutil_socket_t fd, short what, void *arg)
+{
+	dns_io_flush(arg);
+}
+
+/* After the loop turn's callbacks: every socket's queries leave. */
+static void
+dns_flush_event(evutil_socket_t fd, short what, void *arg)
+{
+	dns_resolver *r = arg;
+	struct dns_io *io;
+
+	while ((io = r->flush_head) != NULL) {
+		r->flush_head = io->flush_next;
+		io->queued = false;
+		io->flush_next = NULL;
+		if (!event_pending(io->wev, EV_WRITE, NULL))
+			dns_io_flush(io);
+	}
+}
+
+static ares_socket_t
+dns_io_socket(int domain, int type, int protocol, void *arg)
+{
+	struct dns_chan *ch = arg;
+	dns_resolver *r = ch->r;
+	struct dns_io *io;
+	int fd = socket(domain, type, protocol);
+
+	if (fd < 0 || type != SOCK_DGRAM)
+		return fd;
+	if ((size_t)fd >= r->nio) {
+		size_t n = (size_t)fd + 16;
+
+		r->io = xreallocarray(r->io, n, sizeof(*r->io));
+		memset(r->io + r->nio, 0, (n - r->nio) * sizeof(*r->io));
+		r->nio = n;
+	}
+	io = xcalloc(1, sizeof(*io));
+	io->ch = ch;
+	io->fd = fd;
+	io->rbuf = xreallocarray(NULL, DNS_BATCH, DNS_RECV_SLOT);
+	for (unsigned i = 0; i < DNS_BATCH; i++) {
+		io->riov[i].iov_base = io->rbuf + (size_t)i * DNS_RECV_SLOT;
+		io->riov[i].iov_len = DNS_RECV_SLOT;
+		io->siov[i].iov_base = io->sbuf[i];
+		io->smsg[i].msg_hdr.msg_iov = &io->siov[i];
+		io->smsg[i].msg_hdr.msg_iovlen = 1;
+	}
+	io->wev = event_new(r->base, fd, EV_WRITE, dns_io_writable, io);
+	if (io->wev == NULL) {
+		fputs("mxdiag: cannot watch a DNS socket\n", stderr);
+		abort();
+	}
+	r->io[fd] = io;
+	return fd;
+}
+
+static int
+dns_io_close(ares_socket_t fd, void *arg)
+{
+	struct dns_chan *ch = arg;
+	dns_resolver *r = ch->r;
+	struct dns_io *io = dns_io_get(r, fd);
+
+	if (io != NULL) {
+		struct dns_io **pp;
+
+		for (pp = &r->flush_head; *pp != NULL; pp = &(*pp)->flush_next)
+			if (*pp == io) {
+				*pp = io->flush_next;
+				break;
+			}
+		event_free(io->wev);
+		free(io->rbuf);
+		free(io);
+		r->io[fd] = NULL;
+	}
+	return close(fd);
+}
+
+static int
+dns_io_connect(ares_socket_t fd, const struct sockaddr *sa,
+    ares_socklen_t salen, void *arg)
+{
+	return connect(fd, sa, salen);
+}
+
+static ares_ssize_t
+dns_io_recvfrom(ares_socket_t fd, void *buf, size_t len, int flags,
+    struct sockaddr *from, ares_socklen_t *fromlen, void *arg)
+{
+	struct dns_chan *ch = arg;
+	struct dns_io *io = dns_io_get(ch->r, fd);
+	struct mmsghdr *m;
+	size_t n;
+
+	if (io == NULL)
+		return recvfrom(fd, buf, len, flags, from, fromlen);
+	if (io->err != 0) {
+		errno = io->err;
+		io->err = 0;
+		return -1;
+	}
+	if (io->rcount == 0) {
+		int got;
+
+		if (io->rshort) {
+			/* The last batch emptied the socket: c-ares reads
+			 * until EAGAIN, and this spares the call that says
+			 * so. Anything newer wakes the loop again. */
+			io->rshort = false;
+			errno = EAGAIN;
+			return -1;
+		}
+		for (unsigned i = 0; i < DNS_BATCH; i++) {
+			io->rmsg[i].msg_hdr.msg_name = &io->rfrom[i];
+			io->rmsg[i].msg_hdr.msg_namelen = sizeof(io->rfrom[i]);
+			io->rmsg[i].msg_hdr.msg_iov = &io->riov[i];
+			io->rmsg[i].msg_hdr.msg_iovlen = 1;
+			io->rmsg[i].msg_hdr.msg_control = NULL;
+			io->rmsg[i].msg_hdr.msg_controllen = 0;
+			io->rmsg[i].msg_hdr.msg_flags = 0;
+		}
+		got = recvmmsg(fd, io->rmsg, DNS_BATCH, MSG_DONTWAIT, NULL);
+		if (got <= 0)
+			return got;
+		io->rhead = 0;
+		io->rcount = (unsigned)got;
+		io->rshort = got < DNS_BATCH;
+	}
+	m = &io->rmsg[io->rhead++];
+	io->rcount--;
+	n = m->msg_len < len ? m->msg_len : len;
+	memcpy(buf, m->msg_hdr.msg_iov->iov_base, n);
+	if (from != NULL && fromlen != NULL) {
+		ares_socklen_t fl = m->msg_hdr.msg_namelen;
+
+		memcpy(from, m->msg_hdr.msg_name, fl < *fromlen ? fl : *fromlen);
+		*fromlen = fl;
+	}
+	return (ares_ssize_t)n;
+}
+
+static ares_ssize_t
+dns_io_sendv(ares_socket_t fd, const struct iovec *iov, int iovcnt,
+    void *arg)
+{
+	struct dns_chan *ch = arg;
+	dns_resolver *r = ch->r;
+	struct dns_io *io = dns_io_get(r, fd);
+	size_t len = 0, off = 0;
+
+	for (int i = 0; i < iovcnt; i++)
+		len += iov[i].iov_len;
+	if (io == NULL || len > DNS_SEND_SLOT) {
+		if (io != NULL)
+			dns_io_flush(io);	/* keep the order */
+		return writev(fd, iov, iovcnt);
+	}
+	if (io->scount == DNS_BATCH)
+		dns_io_flush(io);
+	if (io->scount == DNS_BATCH) {
+		/* Still full: the socket takes nothing now. A lost query,
+		 * which c-ares retries after its timeout. */
+		return (ares_ssize_t)len;
+	}
+	for (int i = 0; i < iovcnt; i++) {
+		memcpy(io->sbuf[io->scount] + off, iov[i].iov_base,
+		    iov[i].iov_len);
+		off += iov[i].iov_len;
+	}
+	io->siov[io->scount].iov_len = len;
+	io->scount++;
+	if (!io->queued) {
+		io->queued = true;
+		io->flush_next = r->flush_head;
+		r->flush_head = io;
+		event_active(r->flush, EV_TIMEOUT, 0);
+	}
+	return (ares_ssize_t)len;
+}
+
+static const struct ares_socket_functions dns_io_funcs = {
+	dns_io_socket,
+	dns_io_close,
+	dns_io_connect,
+	dns_io_recvfrom,
+	dns_io_sendv,
+};
+
 static struct dns_sock *
 dns_sock_find(struct dns_chan *ch, ares_socket_t fd)
 {
@@ -185,7 +480,8 @@ dns_sock_state(void *data, ares_socket_t fd, int readable, int writable)
 	}
 	s->ev = event_new(ch->r->base, (evutil_socket_t)fd, what | EV_PERSIST,
 	    dns_sock_event, ch);
-	if (s->ev == NULL || event_add(s->ev, NULL) != 0) {
+	if (s->ev == NULL ||
+	    (!ch->r->idle && event_add(s->ev, NULL) != 0)) {
 		fputs("mxdiag: cannot watch a DNS socket\n", stderr);
 		abort();
 	}
@@ -345,8 +641,30 @@ dns_query_done(void *arg, int status, int timeouts, unsigned char *abuf,
 	q->cb(&ans, q->arg);
 	dns_answer_clear(&ans);
 	dns_query_free(q);
+	if (r->inflight == 0 && r->head == NULL && !r->closing)
+		dns_resolver_set_idle(r, true);
 	if (r->head != NULL && !r->closing)
 		event_active(r->pump, EV_TIMEOUT, 0);
+}
+
+/* Turn the sockets' events off while nothing is in flight, and on again
+ * before the next query leaves. */
+static void
+dns_resolver_set_idle(dns_resolver *r, bool idle)
+{
+	if (r->idle == idle)
+		return;
+	r->idle = idle;
+	for (size_t i = 0; i < r->nchan; i++) {
+		struct dns_chan *ch = &r->chans[i];
+
+		for (size_t k = 0; k < ch->nsocks; k++) {
+			if (idle)
+				event_del(ch->socks[k].ev);
+			else
+				event_add(ch->socks[k].ev, NULL);
+		}
+	}
 }
 
 static void
@@ -355,6 +673,7 @@ dns_query_send(dns_resolver *r, struct dns_query *q)
 	uint8_t buf[DNS_QUERY_MAX];
 	size_t len;
 
+	dns_resolver_set_idle(r, false);
 	if (q->started_ms == 0)
 		q->started_ms = util_now_ms();
 	q->seq = r->seq++;
@@ -417,7 +736,9 @@ dns_chan_open(dns_resolver *r, struct dns_chan *ch, char *err, size_t errlen)
 	opts.tries = tries;
 	/* NOCHECKRESP: hand SERVFAIL and REFUSED to us as answers instead
 	 * of silently moving on; we classify them. */
-	opts.flags = ARES_FLAG_NOCHECKRESP;
+	/* STAYOPEN: c-ares would close a socket whenever its last query is
+	 * answered, and open a new one (eight calls) for the next. */
+	opts.flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_STAYOPEN;
 	opts.sock_state_cb = dns_sock_state;
 	opts.sock_state_cb_data = ch;
 	optmask = ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_FLAGS |
@@ -433,6 +754,7 @@ dns_chan_open(dns_resolver *r, struct dns_chan *ch, char *err, size_t errlen)
 		    ares_strerror(rc));
 		return -1;
 	}
+	ares_set_socket_functions(ch->channel, &dns_io_funcs, ch);
 	if (r->cfg.nservers > 0) {
 		char csv[DNS_SERVERS_MAX * 80] = "";
 		size_t off = 0;
@@ -495,7 +817,8 @@ dns_resolver_new(struct event_base *base, const struct dns_config *cfg,
 	}
 	r->timer = evtimer_new(base, dns_timer_event, r);
 	r->pump = event_new(base, -1, 0, dns_pump_event, r);
-	if (r->timer == NULL || r->pump == NULL) {
+	r->flush = event_new(base, -1, 0, dns_flush_event, r);
+	if (r->timer == NULL || r->pump == NULL || r->flush == NULL) {
 		snprintf(err, errlen, "cannot create DNS events");
 		dns_resolver_free(r);
 		return NULL;
@@ -573,6 +896,9 @@ dns_resolver_free(dns_resolver *r)
 		event_free(r->timer);
 	if (r->pump)
 		event_free(r->pump);
+	if (r->flush)
+		event_free(r->flush);
+	free(r->io);
 	free(r);
 }
 
