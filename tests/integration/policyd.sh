@@ -66,8 +66,11 @@ policyd deaddns 10044 --resolver 127.0.0.1:5399 --timeout 2 --mode enforce
 policyd exempt 10045 "${RES[@]}" --mode enforce --exempt 127.0.0.4/32
 policyd requireptr 10046 "${RES[@]}" --mode enforce --require ptr \
 	--reject-code 550
+V6LISTEN=()
+ip -6 addr show lo 2>/dev/null | grep -q '::1/128' && V6LISTEN=(--listen "inet:[::1]:10050")
 policyd raw 10047 "${RES[@]}" --mode enforce --request-timeout 2 \
-	--listen "unix:$RUN/policyd.sock" --stats-listen "unix:$RUN/stats.sock"
+	--listen "unix:$RUN/policyd.sock" --stats-listen "unix:$RUN/stats.sock" \
+	"${V6LISTEN[@]}"
 
 # --- Postfix ----------------------------------------------------------------
 
@@ -326,6 +329,9 @@ def conn():
     if ADDR.startswith("/"):
         s = socket.socket(socket.AF_UNIX)
         s.connect(ADDR)
+    elif ADDR.startswith("["):
+        h, p = ADDR[1:].split("]:")
+        s = socket.create_connection((h, int(p)))
     else:
         h, p = ADDR.rsplit(":", 1)
         s = socket.create_connection((h, int(p)))
@@ -400,6 +406,16 @@ elif case == "halfclose":
             break
         buf += d
     print(" ".join(l[:17] for l in buf.decode().split("\n") if l))
+elif case == "v6":
+    # IPv6 clients: forward-confirmed, no PTR, and an IPv4-mapped one
+    out = []
+    for ip, helo in (("2001:db8::25", "v6.example.test"),
+                     ("2001:db8::26", "v6.example.test"),
+                     ("::ffff:127.0.0.2", "mail.example.test")):
+        s.sendall(req(client_address=ip, helo_name=helo,
+                      instance=ip).encode())
+        out.append(reply(s).split("\n")[0])
+    print(" | ".join(out))
 elif case == "sasl":
     s.sendall(req(client_address="127.0.0.4", sasl_username="alice").encode())
     print(reply(s).strip())
@@ -472,6 +488,14 @@ expect_raw "50 requests on one connection, unknown attributes ignored" "50/50" "
 expect_raw "a request sent byte by byte" "action=PREPEND Authentication-Results: m" "$RAW" split
 expect_raw "two requests in one write: two replies in order" "action=450 4.7.25 action=PREPEND" "$RAW" pipelined
 expect_raw "half-closed after two requests: both answered" "action=450 4.7.25 action=PREPEND Au" "$RAW" halfclose
+expect_raw "IPv6 clients (and one IPv4-mapped)" \
+	"action=PREPEND Authentication-Results: mx.policyd.test; iprev=pass policy.iprev=2001:db8::25 (v6.example.test; helo v6.example.test: matches PTR, resolves to client) | action=450 4.7.25 Client host rejected: cannot find your reverse hostname, [2001:db8::26]: no PTR record; whoever holds 2001:db8::26 must publish a PTR naming this host, a name whose AAAA record is 2001:db8::26 | action=PREPEND Authentication-Results: mx.policyd.test; iprev=pass policy.iprev=127.0.0.2 (mail.example.test; helo mail.example.test: matches PTR, resolves to client)" \
+	"$RAW" v6
+if ip -6 addr show lo 2>/dev/null | grep -q '::1/128'; then
+	expect_raw "listening on inet:[::1]" "action=PREPEND Authentication-Results: m" "[::1]:10050" split
+else
+	skip "no ::1 on this machine's loopback"
+fi
 expect_raw "authenticated client exempt" "action=DUNNO" "$RAW" sasl
 expect_raw "same instance again: DUNNO, no second header" "action=PREPEND action=DUNNO" "$RAW" instance
 expect_raw "unix socket" "action=PREPEND Authentication-Results: m" "$RUN/policyd.sock" split
