@@ -69,7 +69,8 @@ cmd_policyd_usage(FILE *out)
 	cli_common_usage(out);
 	fputs("  -h, --help            this help\n"
 	    "\n"
-	    "SIGUSR1 logs the counters; SIGTERM and SIGINT stop the server.\n",
+	    "SIGUSR1 logs the counters, SIGHUP reopens the --log file (after\n"
+	    "logrotate), SIGTERM and SIGINT stop the server.\n",
 	    out);
 }
 

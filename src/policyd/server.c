@@ -76,7 +76,7 @@ struct pd_server {
 	char				 log_date[32];
 	long				 pid;
 	struct event			*flush_ev;
-	struct event			*sig[3];
+	struct event			*sig[4];
 	long long			 started_ms;
 	struct pd_stats			 st;
 	LIST_HEAD(, pd_conn)		 conns;
@@ -793,6 +793,27 @@ pd_listen(struct pd_server *s, const char *spec, evconnlistener_cb cb)
 	return l;
 }
 
+/* SIGHUP: a log file renamed by logrotate is let go, and the name opened
+ * again. Standard error and syslog have nothing to reopen. */
+static void
+pd_log_reopen(struct pd_server *s)
+{
+	const char *path = s->cfg->log_path;
+	FILE *f;
+
+	if (s->cfg->syslog || path == NULL || strcmp(path, "-") == 0)
+		return;
+	if ((f = fopen(path, "ae")) == NULL) {
+		pd_log(s, "error: cannot reopen %s: %s; logging on", path,
+		    strerror(errno));
+		return;
+	}
+	setvbuf(f, NULL, _IOFBF, 1 << 16);
+	fclose(s->log);
+	s->log = f;
+	pd_log(s, "log reopened");
+}
+
 static void
 pd_signal(evutil_socket_t sig, short what, void *arg)
 {
@@ -800,6 +821,10 @@ pd_signal(evutil_socket_t sig, short what, void *arg)
 
 	if (sig == SIGUSR1) {
 		pd_log_stats(s);
+		return;
+	}
+	if (sig == SIGHUP) {
+		pd_log_reopen(s);
 		return;
 	}
 	pd_log(s, "stopping on signal %d", (int)sig);
@@ -836,7 +861,7 @@ int
 pd_server_run(struct event_base *base, dns_resolver *res,
     const struct pd_server_config *cfg)
 {
-	static const int sigs[] = { SIGTERM, SIGINT, SIGUSR1 };
+	static const int sigs[] = { SIGTERM, SIGINT, SIGUSR1, SIGHUP };
 	struct dns_cache_config cc = { 0 };
 	struct timeval flush_tv = { 0, PD_LOG_FLUSH_MS * 1000 };
 	struct pd_server s;

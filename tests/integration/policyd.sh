@@ -526,6 +526,21 @@ else
 	not_ok "SIGUSR1 logs the counters" "$(tail -2 "$RUN/observe.log")"
 fi
 
+# SIGHUP after logrotate's rename: the next lines go to a new file.
+mv "$RUN/observe.log" "$RUN/observe.log.1"
+kill -HUP "${PIDS[0]}"
+sleep 0.3
+raw "$PD_ADDR:10041" split >/dev/null
+sleep 0.5
+if grep -q 'log reopened' "$RUN/observe.log" 2>/dev/null &&
+    grep -q 'client=127.0.0.2' "$RUN/observe.log" &&
+    grep -q 'listening on' "$RUN/observe.log.1"; then
+	ok "SIGHUP reopens the log file"
+else
+	not_ok "SIGHUP reopens the log file" "$(ls "$RUN" | grep observe)" \
+	    "$(tail -2 "$RUN/observe.log" 2>/dev/null)"
+fi
+
 # SIGTERM: a clean stop, exit 0, the unix socket removed.
 kill -TERM "${PIDS[6]}"
 wait "${PIDS[6]}"
