@@ -39,6 +39,8 @@ static const struct {
 	    "list or range, as JSON lines, at the DNS server's pace" },
 	{ "policyd", cmd_policyd, "a Postfix policy server that applies the "
 	    "identity checks to connecting clients" },
+	{ "mcp", cmd_mcp, "a Model Context Protocol server on stdio for AI "
+	    "assistants (check_identity)" },
 	/* subcommands: add yours above this line */
 };
 

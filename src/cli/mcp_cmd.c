@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `mxdiag mcp`: options, then the Model Context Protocol server of
+ * src/mcp on stdin/stdout. stdout carries JSON-RPC only; every message
+ * of ours goes to stderr.
+ */
+#include <event2/event.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/common.h"
+#include "mcp/mcp.h"
+
+#ifndef MXDIAG_VERSION
+#define MXDIAG_VERSION "0.1.0"
+#endif
+
+void
+cmd_mcp_usage(FILE *out)
+{
+	fputs("usage: mxdiag mcp [OPTIONS]\n"
+	    "\n"
+	    "A Model Context Protocol server on stdin/stdout (newline-delimited\n"
+	    "JSON-RPC 2.0), for AI assistants: protocol versions 2026-07-28\n"
+	    "(server/discover, no handshake) and 2025-11-25 (initialize).\n"
+	    "Tools: check_identity. Logs go to stderr. See docs/mcp.md.\n"
+	    "\n"
+	    "Options:\n"
+	    "  --resolver IP[:PORT]  DNS server to ask (repeatable; [IPv6]:PORT);\n"
+	    "                        default: the system's resolvers\n"
+	    "  --timeout SECONDS     budget for each DNS query and each SMTP\n"
+	    "                        phase (default 10)\n"
+	    "  --ehlo NAME           name to send in EHLO/HELO (default: this\n"
+	    "                        host's FQDN, else mxdiag.invalid)\n"
+	    "  --allow-private       also check private, loopback, link-local\n"
+	    "                        and CGNAT addresses (refused by default)\n"
+	    "  -h, --help            this help\n", out);
+}
+
+int
+cmd_mcp(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "resolver",	   required_argument, NULL, 'r' },
+		{ "timeout",	   required_argument, NULL, 't' },
+		{ "ehlo",	   required_argument, NULL, 'e' },
+		{ "allow-private", no_argument,	      NULL, 'P' },
+		{ "help",	   no_argument,	      NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_common common;
+	struct mcp_config cfg;
+	struct mcp_server *srv;
+	struct cli_loop loop;
+	char ehlo[256];
+	int c, rc;
+
+	cli_common_init(&common);
+	memset(&cfg, 0, sizeof(cfg));
+	cli_default_ehlo(ehlo, sizeof(ehlo));
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		int handled;
+
+		if ((handled = cli_common_option(&common, c, optarg)) != 0) {
+			if (handled < 0)
+				goto usage;
+			continue;
+		}
+		switch (c) {
+		case 'e':
+			if (cli_parse_ehlo(optarg, ehlo, sizeof(ehlo)) != 0)
+				goto usage;
+			break;
+		case 'P':
+			cfg.allow_private = true;
+			break;
+		case 'h':
+			cmd_mcp_usage(stdout);
+			return EXIT_PASS;
+		default:
+			goto usage;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "mxdiag: mcp takes no operands\n");
+		goto usage;
+	}
+	cli_common_finish(&common);
+	if ((rc = cli_loop_open(&loop, &common)) != 0)
+		return rc;
+	cfg.base = loop.base;
+	cfg.res = loop.res;
+	cfg.timeout_ms = common.timeout_ms;
+	cfg.ehlo = ehlo;
+	cfg.version = MXDIAG_VERSION;
+	srv = mcp_server_new(&cfg, mcp_stdio_reply, NULL);
+	fprintf(stderr, "mxdiag mcp: serving MCP %s and %s on stdio%s\n",
+	    MCP_VERSION_MODERN, MCP_VERSION_LEGACY, cfg.allow_private ?
+	    " (private addresses allowed)" : "");
+	rc = mcp_stdio_run(loop.base, srv) == 0 ? EXIT_PASS : EXIT_SOFTWARE;
+	mcp_server_free(srv);
+	cli_loop_close(&loop);
+	fprintf(stderr, "mxdiag mcp: done\n");
+	return rc;
+usage:
+	cmd_mcp_usage(stderr);
+	return EXIT_USAGE;
+}
