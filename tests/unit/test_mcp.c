@@ -1,0 +1,388 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests for mcp/mcp.c and mcp/tools.c without stdio and without DNS:
+ * a table of input lines, each with the reply it must give (none, a
+ * result, or an error code) and members the reply must or must not
+ * have; then the tool calls that end before any lookup (refused targets)
+ * and the line limit.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "mcp/mcp.h"
+
+#define V26	"\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":" \
+		"\"2026-07-28\",\"io.modelcontextprotocol/clientCapabilities\":{}}"
+#define V25	"\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":" \
+		"\"2025-11-25\"}"
+#define NONE	1		/* no reply at all */
+
+struct replies {
+	int	 n;
+	json_t	*last;
+};
+
+static void
+capture(const char *line, size_t len, void *arg)
+{
+	struct replies *r = arg;
+	json_error_t err;
+
+	assert_null(memchr(line, '\n', len));
+	r->n++;
+	json_decref(r->last);
+	r->last = json_loadb(line, len, 0, &err);
+	assert_non_null(r->last);
+}
+
+/* Follow a dotted path ("result.tools.0.name"); digits index arrays. */
+static json_t *
+path_get(json_t *j, const char *path)
+{
+	char buf[256], *save = NULL, *tok;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (tok = strtok_r(buf, ".", &save); tok && j;
+	    tok = strtok_r(NULL, ".", &save)) {
+		if (json_is_array(j))
+			j = json_array_get(j, strtoul(tok, NULL, 10));
+		else
+			j = json_object_get(j, tok);
+	}
+	return j;
+}
+
+static const struct {
+	const char	*line;
+	int		 code;		/* 0: a result; NONE: no reply */
+	const char	*id;		/* the id as JSON text, "null" */
+	const char	*has[6];	/* paths that must exist */
+	const char	*lacks[3];	/* paths that must not */
+	const char	*equal[3];	/* "path=json" */
+} rows[] = {
+	/* 2025-11-25: the handshake era */
+	{ "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+	    "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
+	    "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}", 0, "1",
+	    { "result.capabilities.tools", "result.serverInfo.version",
+	    "result.instructions" }, { "result.resultType" },
+	    { "result.protocolVersion=\"2025-11-25\"",
+	    "result.serverInfo.name=\"mxdiag\"" } },
+	/* a version we do not speak: we answer with ours */
+	{ "{\"jsonrpc\":\"2.0\",\"id\":\"i\",\"method\":\"initialize\","
+	    "\"params\":{\"protocolVersion\":\"2024-11-05\",\"capabilities\":{},"
+	    "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}", 0, "\"i\"",
+	    { "result.serverInfo" }, { NULL },
+	    { "result.protocolVersion=\"2025-11-25\"" } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+	    "\"params\":{}}", -32602, "1", { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
+	    NONE, NULL, { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}", 0, "2",
+	    { "result" }, { "result.resultType" }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/list\"}", 0, "3",
+	    { "result.tools.0.inputSchema.properties.target",
+	    "result.tools.0.description" },
+	    { "result.resultType", "result.ttlMs" },
+	    { "result.tools.0.name=\"check_identity\"",
+	    "result.tools.0.inputSchema.required=[\"target\"]",
+	    "result.tools.0.inputSchema.type=\"object\"" } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/list\",\"params\":{"
+	    V25 "}}", 0, "4", { "result.tools.0" }, { "result.resultType",
+	    "result.cacheScope" }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/list\",\"params\":"
+	    "{\"cursor\":\"x\"}}", -32602, "5", { NULL }, { NULL }, { NULL } },
+
+	/* 2026-07-28: stateless */
+	{ "{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"server/discover\","
+	    "\"params\":{" V26 "}}", 0, "10",
+	    { "result.capabilities.tools", "result.serverInfo.name",
+	    "result.instructions", "result.ttlMs",
+	    "result._meta" }, { NULL },
+	    { "result.supportedVersions=[\"2026-07-28\",\"2025-11-25\"]",
+	    "result.resultType=\"complete\"",
+	    "result.cacheScope=\"public\"" } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":11,\"method\":\"tools/list\",\"params\":{"
+	    V26 "}}", 0, "11", { "result.tools.0.inputSchema", "result.ttlMs" },
+	    { NULL }, { "result.resultType=\"complete\"",
+	    "result.cacheScope=\"public\"",
+	    "result.tools.0.name=\"check_identity\"" } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":12,\"method\":\"tools/list\",\"params\":"
+	    "{\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":"
+	    "\"1999-01-01\"}}}", -32022, "12", { NULL }, { NULL },
+	    { "error.data.supported=[\"2026-07-28\",\"2025-11-25\"]",
+	    "error.data.requested=\"1999-01-01\"" } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":13,\"method\":\"server/discover\","
+	    "\"params\":{\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":"
+	    "\"2099-12-31\"}}}", -32022, "13", { "error.data.supported" },
+	    { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":14,\"method\":\"tools/list\",\"params\":"
+	    "{\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":7}}}",
+	    -32602, "14", { NULL }, { NULL }, { NULL } },
+	/* removed in 2026-07-28 */
+	{ "{\"jsonrpc\":\"2.0\",\"id\":15,\"method\":\"ping\",\"params\":{"
+	    V26 "}}", -32601, "15", { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":16,\"method\":\"initialize\",\"params\":{"
+	    V26 ",\"protocolVersion\":\"2026-07-28\"}}", -32601, "16", { NULL },
+	    { NULL }, { NULL } },
+	/* tools/call: errors of the protocol, not of the tool */
+	{ "{\"jsonrpc\":\"2.0\",\"id\":17,\"method\":\"tools/call\",\"params\":{"
+	    V26 ",\"name\":\"audit_domain\",\"arguments\":{}}}", -32602, "17",
+	    { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":18,\"method\":\"tools/call\",\"params\":{"
+	    V26 ",\"name\":\"check_identity\",\"arguments\":{}}}", -32602, "18",
+	    { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":19,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"check_identity\",\"arguments\":{\"target\":\"192.0.2.1\","
+	    "\"port\":0}}}", -32602, "19", { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":20,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"check_identity\",\"arguments\":{\"target\":\"192.0.2.1\","
+	    "\"no_smtp\":\"yes\"}}}", -32602, "20", { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":21,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"check_identity\",\"arguments\":{\"target\":\"192.0.2.1\","
+	    "\"url\":\"x\"}}}", -32602, "21", { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":22,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":7}}", -32602, "22", { NULL }, { NULL }, { NULL } },
+	/* tools/call: errors of the tool (isError), in both eras */
+	{ "{\"jsonrpc\":\"2.0\",\"id\":23,\"method\":\"tools/call\",\"params\":{"
+	    V26 ",\"name\":\"check_identity\",\"arguments\":{\"target\":"
+	    "\"https://mail.example.com/\"}}}", 0, "23",
+	    { "result.content.0.text" }, { "result.structuredContent" },
+	    { "result.isError=true", "result.resultType=\"complete\"",
+	    "result.content.0.type=\"text\"" } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":24,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"check_identity\",\"arguments\":{\"target\":"
+	    "\"smtp://mail.example.com\"}}}", 0, "24", { "result.content.0" },
+	    { "result.resultType" }, { "result.isError=true" } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":25,\"method\":\"tools/call\",\"params\":{"
+	    V26 ",\"name\":\"check_identity\",\"arguments\":{\"target\":"
+	    "\"10.1.2.3\",\"no_smtp\":true}}}", 0, "25", { "result.content.0" },
+	    { NULL }, { "result.isError=true" } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":26,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"check_identity\",\"arguments\":{\"target\":\"::1\"}}}",
+	    0, "26", { NULL }, { NULL }, { "result.isError=true" } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":27,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"check_identity\",\"arguments\":{\"target\":"
+	    "\"mail.example.com:25\"}}}", 0, "27", { NULL }, { NULL },
+	    { "result.isError=true" } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":28,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"check_identity\",\"arguments\":{\"target\":"
+	    "\"192.0.2.1\",\"expected_name\":\"not a name\"}}}", 0, "28",
+	    { NULL }, { NULL }, { "result.isError=true" } },
+
+	/* JSON-RPC */
+	{ "{\"jsonrpc\":\"2.0\",\"id\":30,\"method\":\"tools/li", -32700, "null",
+	    { NULL }, { NULL }, { NULL } },
+	{ "not json at all", -32700, "null", { NULL }, { NULL }, { NULL } },
+	{ "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]"
+	    "]]]]]]]]]]]]]", -32700, "null", { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":31,\"method\":\"no/such\"}", -32601,
+	    "31", { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":32,\"method\":\"no/such\",\"params\":{"
+	    V26 "}}", -32601, "32", { NULL }, { NULL }, { NULL } },
+	/* notifications are never answered, whatever they are */
+	{ "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/no_such\"}", NONE,
+	    NULL, { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"method\":42}", NONE, NULL, { NULL }, { NULL },
+	    { NULL } },
+	{ "{\"jsonrpc\":\"1.0\",\"method\":\"tools/list\"}", NONE, NULL,
+	    { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
+	    "\"params\":{\"requestId\":1}}", NONE, NULL, { NULL }, { NULL },
+	    { NULL } },
+	/* a response from the client: nothing to answer */
+	{ "{\"jsonrpc\":\"2.0\",\"id\":33,\"result\":{}}", NONE, NULL, { NULL },
+	    { NULL }, { NULL } },
+	/* batches were removed from MCP */
+	{ "[{\"jsonrpc\":\"2.0\",\"id\":34,\"method\":\"ping\"}]", -32600, "null",
+	    { NULL }, { NULL }, { NULL } },
+	{ "[]", -32600, "null", { NULL }, { NULL }, { NULL } },
+	{ "42", -32600, "null", { NULL }, { NULL }, { NULL } },
+	{ "\"ping\"", -32600, "null", { NULL }, { NULL }, { NULL } },
+	/* invalid requests */
+	{ "{\"jsonrpc\":\"2.0\",\"id\":null,\"method\":\"ping\"}", -32600, "null",
+	    { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":1.5,\"method\":\"ping\"}", -32600, "null",
+	    { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":{},\"method\":\"ping\"}", -32600, "null",
+	    { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":true,\"method\":\"ping\"}", -32600,
+	    "null", { NULL }, { NULL }, { NULL } },
+	{ "{\"id\":35,\"method\":\"ping\"}", -32600, "35", { NULL }, { NULL },
+	    { NULL } },
+	{ "{\"jsonrpc\":2,\"id\":36,\"method\":\"ping\"}", -32600, "36",
+	    { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":37}", -32600, "37", { NULL }, { NULL },
+	    { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":38,\"method\":[\"ping\"]}", -32600, "38",
+	    { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":39,\"method\":\"ping\",\"params\":[1]}",
+	    -32602, "39", { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":40,\"method\":\"ping\",\"params\":"
+	    "{\"_meta\":3}}", -32602, "40", { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":41,\"id\":42,\"method\":\"ping\"}",
+	    -32700, "null", { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":\"\\u0000\",\"method\":\"ping\"}", -32700,
+	    "null", { NULL }, { NULL }, { NULL } },
+};
+
+static void
+test_table(void **state)
+{
+	struct mcp_config cfg;
+	struct replies r = { 0, NULL };
+	struct mcp_server *s;
+
+	(void)state;
+	memset(&cfg, 0, sizeof(cfg));
+	s = mcp_server_new(&cfg, capture, &r);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		json_t *id, *want;
+		json_error_t err;
+
+		r.n = 0;
+		mcp_server_handle_line(s, rows[i].line, strlen(rows[i].line));
+		assert_int_equal(mcp_server_pending(s), 0);
+		if (rows[i].code == NONE) {
+			if (r.n != 0)
+				fail_msg("row %zu: answered a notification", i);
+			continue;
+		}
+		if (r.n != 1)
+			fail_msg("row %zu: %d replies", i, r.n);
+		assert_string_equal(json_string_value(json_object_get(r.last,
+		    "jsonrpc")), "2.0");
+		id = json_object_get(r.last, "id");
+		want = json_loads(rows[i].id, JSON_DECODE_ANY, &err);
+		if (id == NULL || !json_equal(id, want))
+			fail_msg("row %zu: wrong id", i);
+		json_decref(want);
+		if (rows[i].code == 0) {
+			if (json_object_get(r.last, "result") == NULL)
+				fail_msg("row %zu: error %lld, not a result", i,
+				    json_integer_value(path_get(r.last,
+				    "error.code")));
+		} else if (json_integer_value(path_get(r.last, "error.code")) !=
+		    rows[i].code) {
+			fail_msg("row %zu: code %lld, want %d", i,
+			    json_integer_value(path_get(r.last, "error.code")),
+			    rows[i].code);
+		}
+		for (size_t k = 0; k < 6 && rows[i].has[k]; k++)
+			if (path_get(r.last, rows[i].has[k]) == NULL)
+				fail_msg("row %zu: no %s", i, rows[i].has[k]);
+		for (size_t k = 0; k < 3 && rows[i].lacks[k]; k++)
+			if (path_get(r.last, rows[i].lacks[k]) != NULL)
+				fail_msg("row %zu: has %s", i, rows[i].lacks[k]);
+		for (size_t k = 0; k < 3 && rows[i].equal[k]; k++) {
+			const char *eq = strchr(rows[i].equal[k], '=');
+			char path[128];
+			json_t *got, *exp;
+
+			snprintf(path, sizeof(path), "%.*s",
+			    (int)(eq - rows[i].equal[k]), rows[i].equal[k]);
+			got = path_get(r.last, path);
+			exp = json_loads(eq + 1, JSON_DECODE_ANY, &err);
+			assert_non_null(exp);
+			if (got == NULL || !json_equal(got, exp))
+				fail_msg("row %zu: %s", i, rows[i].equal[k]);
+			json_decref(exp);
+		}
+		/* Every modern result says it is complete. */
+		if (rows[i].code == 0 && strstr(rows[i].line, "2026-07-28") &&
+		    (json_string_value(path_get(r.last, "result.resultType")) ==
+		    NULL || strcmp(json_string_value(path_get(r.last,
+		    "result.resultType")), "complete") != 0))
+			fail_msg("row %zu: no resultType", i);
+		if (rows[i].code == 0 && strstr(rows[i].line, "2026-07-28") &&
+		    json_object_get(path_get(r.last, "result._meta"),
+		    "io.modelcontextprotocol/serverInfo") == NULL)
+			fail_msg("row %zu: no serverInfo in _meta", i);
+	}
+	json_decref(r.last);
+	mcp_server_free(s);
+}
+
+/* The server keeps going after a parse error, and --allow-private lets
+ * a private address through to the (here missing) resolver. */
+static void
+test_sequence_and_private(void **state)
+{
+	static const char bad[] = "{oops";
+	static const char call[] = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
+	    "\"tools/call\",\"params\":{\"name\":\"check_identity\","
+	    "\"arguments\":{\"target\":\"10.1.2.3\"}}}";
+	struct mcp_config cfg;
+	struct replies r = { 0, NULL };
+	struct mcp_server *s;
+	const char *text;
+
+	(void)state;
+	memset(&cfg, 0, sizeof(cfg));
+	s = mcp_server_new(&cfg, capture, &r);
+	mcp_server_handle_line(s, bad, strlen(bad));
+	assert_int_equal(json_integer_value(path_get(r.last, "error.code")),
+	    -32700);
+	mcp_server_handle_line(s, call, strlen(call));
+	assert_int_equal(r.n, 2);
+	text = json_string_value(path_get(r.last, "result.content.0.text"));
+	assert_non_null(text);
+	assert_non_null(strstr(text, "private"));
+	assert_non_null(strstr(text, "--allow-private"));
+	mcp_server_free(s);
+
+	cfg.allow_private = true;
+	s = mcp_server_new(&cfg, capture, &r);
+	mcp_server_handle_line(s, call, strlen(call));
+	text = json_string_value(path_get(r.last, "result.content.0.text"));
+	assert_non_null(text);
+	assert_null(strstr(text, "--allow-private"));
+	assert_non_null(strstr(text, "resolver"));
+	json_decref(r.last);
+	mcp_server_free(s);
+}
+
+/* A line over the limit is a parse error, without being parsed. */
+static void
+test_line_limit(void **state)
+{
+	struct mcp_config cfg;
+	struct replies r = { 0, NULL };
+	struct mcp_server *s;
+	char *big = malloc(MCP_LINE_MAX + 2);
+
+	(void)state;
+	assert_non_null(big);
+	memset(big, ' ', MCP_LINE_MAX + 1);
+	memcpy(big, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}", 40);
+	memset(&cfg, 0, sizeof(cfg));
+	s = mcp_server_new(&cfg, capture, &r);
+	mcp_server_handle_line(s, big, MCP_LINE_MAX);
+	assert_non_null(path_get(r.last, "result"));
+	mcp_server_handle_line(s, big, MCP_LINE_MAX + 1);
+	assert_int_equal(json_integer_value(path_get(r.last, "error.code")),
+	    -32700);
+	json_decref(r.last);
+	mcp_server_free(s);
+	free(big);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_sequence_and_private),
+		cmocka_unit_test(test_line_limit),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
