@@ -41,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "mcp/tools.h"
@@ -517,6 +518,7 @@ struct mcp_stdio {
 	size_t			 len;
 	bool			 discarding;	/* inside a too-long line */
 	bool			 eof;
+	bool			 file;		/* stdin is a regular file */
 	int			 rc;
 };
 
@@ -604,7 +606,8 @@ mcp_stdio_read(evutil_socket_t fd, short what, void *arg)
 	ssize_t n;
 
 	(void)what;
-	n = read(fd, io->buf + io->len, MCP_LINE_MAX + 1 - io->len);
+	(void)fd;
+	n = read(STDIN_FILENO, io->buf + io->len, MCP_LINE_MAX + 1 - io->len);
 	if (n < 0) {
 		if (errno == EINTR || errno == EAGAIN)
 			return;
@@ -615,6 +618,10 @@ mcp_stdio_read(evutil_socket_t fd, short what, void *arg)
 	if (n > 0) {
 		io->len += (size_t)n;
 		mcp_stdio_lines(io);
+		/* A file never blocks, and epoll cannot watch one: read on
+		 * from the loop, after what the calls have to do. */
+		if (io->file)
+			event_active(io->rd, EV_READ, 0);
 		return;
 	}
 	/* EOF: a last line without its newline still counts. */
@@ -633,14 +640,19 @@ int
 mcp_stdio_run(struct event_base *base, struct mcp_server *s)
 {
 	struct mcp_stdio io;
+	struct stat st;
+	int added;
 
 	memset(&io, 0, sizeof(io));
 	io.base = base;
 	io.srv = s;
 	io.buf = xcalloc(1, MCP_LINE_MAX + 1);
-	io.rd = event_new(base, STDIN_FILENO, EV_READ | EV_PERSIST,
-	    mcp_stdio_read, &io);
-	if (io.rd == NULL || event_add(io.rd, NULL) != 0) {
+	io.file = fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode);
+	io.rd = event_new(base, io.file ? -1 : STDIN_FILENO,
+	    io.file ? 0 : EV_READ | EV_PERSIST, mcp_stdio_read, &io);
+	added = io.rd == NULL ? -1 : io.file ? (event_active(io.rd, EV_READ, 0),
+	    0) : event_add(io.rd, NULL);
+	if (added != 0) {
 		fprintf(stderr, "mxdiag mcp: cannot watch stdin\n");
 		if (io.rd)
 			event_free(io.rd);

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# mcp.sh: end-to-end TAP tests of `mxdiag mcp`: raw JSON-RPC over stdio
+# against the real servers of the test world (Knot DNS, Postfix; see
+# tests/world/world.sh). Each session writes its requests to the server's
+# stdin and closes it; the server must answer every request, exit 0 once
+# the calls in flight are done, print nothing but JSON-RPC on stdout and
+# its logs on stderr. Uses $MXDIAG_WORLD when a world is up, else starts
+# one.
+set -u -o pipefail
+
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+world_attach
+
+M26='"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}'
+
+# session NAME [MCP-OPTION...] < requests: run one server, keep stdout in
+# $OUT/NAME.out and stderr in $OUT/NAME.err, check the exit status and
+# that every stdout line is a JSON-RPC 2.0 response.
+session() {
+	local name=$1 rc bad
+	shift
+	"$MXDIAG" mcp "${RES[@]}" --ehlo checker.example.test "$@" \
+	    > "$OUT/$name.out" 2> "$OUT/$name.err"
+	rc=$?
+	check_rc "$name" 0 "$rc" "$OUT/$name.err"
+	bad=$("$PY" -c '
+import json, sys
+for i, line in enumerate(open(sys.argv[1]), 1):
+    try:
+        m = json.loads(line)
+    except ValueError:
+        print("line %d is not JSON: %s" % (i, line[:120])); continue
+    if not isinstance(m, dict) or m.get("jsonrpc") != "2.0" or "id" not in m \
+       or (("result" in m) == ("error" in m)):
+        print("line %d is not a JSON-RPC response: %s" % (i, line[:120]))
+' "$OUT/$name.out" 2>&1)
+	if [ -z "$bad" ] && [ -s "$OUT/$name.out" ]; then
+		ok "$name: stdout holds only JSON-RPC responses"
+	else
+		not_ok "$name: stdout holds only JSON-RPC responses" "$bad"
+	fi
+	if grep -q '^mxdiag mcp: ' "$OUT/$name.err"; then
+		ok "$name: logs on stderr"
+	else
+		not_ok "$name: logs on stderr" "$(head -c 300 "$OUT/$name.err")"
+	fi
+}
+
+# expect NAME ID 'JQ-EXPRESSION' [DESCRIPTION]: true on the response with
+# that id ($r; $sc its structuredContent).
+expect() {
+	jq_check "$1 #$2: ${4:-$3}" "$OUT/$1.out" \
+	    "[.[] | select(.id == $2)] as \$m | (\$m | length == 1) and (\$m[0] as \$r | (\$r.result.structuredContent // {}) as \$sc | ($3))" \
+	    "$3" "[.[] | select(.id == $2)] | .[0] | (.result.content // .error)" -s
+}
+
+# --- the handshake era, 2025-11-25
+session legacy --allow-private <<REQ
+{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"mcp.sh","version":"1"}}}
+{"jsonrpc":"2.0","method":"notifications/initialized"}
+{"jsonrpc":"2.0","id":2,"method":"tools/list"}
+{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"check_identity","arguments":{"target":"127.0.0.2","port":2525}}}
+{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"check_identity","arguments":{"target":"127.0.0.4","port":2525}}}
+{"jsonrpc":"2.0","id":5,"method":"ping"}
+{"jsonrpc":"2.0","id":6,"method":"tools/call","params":{"name":"check_identity","arguments":{"target":"multi.example.test","port":2525,"no_smtp":true}}}
+REQ
+expect legacy 1 '$r.result.protocolVersion == "2025-11-25" and $r.result.serverInfo.name == "mxdiag" and $r.result.capabilities.tools == {}' "initialize result"
+expect legacy 2 '$r.result.tools[0].name == "check_identity" and ($r.result | has("resultType") | not)' "tools/list, no resultType in this era"
+expect legacy 3 '$r.result.isError == false and $sc.iprev == "pass" and $sc.aligned == true' "127.0.0.2: aligned, iprev pass"
+expect legacy 3 '$r.result.content[0].type == "text" and ($r.result.content[0].text | test("aligned") and test("PTR: mail.example.test") and test("iprev: pass"))' "text summary"
+expect legacy 4 '$r.result.isError == false and $sc.ptr == [] and $sc.iprev == "fail" and ($r.result.content[0].text | test("PTR: none"))' "127.0.0.4: no PTR"
+expect legacy 5 '$r.result == {}' "ping"
+expect legacy 6 '$r.result.isError == false and ($sc.addresses | type == "array" and length >= 2)' "several addresses: an object holding an array in this era"
+if [ "$(wc -l < "$OUT/legacy.out")" -eq 6 ]; then
+	ok "legacy: one reply per request, none to the notification"
+else
+	not_ok "legacy: one reply per request" "$(wc -l < "$OUT/legacy.out") lines"
+fi
+
+# --- the current era, 2026-07-28: no handshake
+session modern --allow-private <<REQ
+{"jsonrpc":"2.0","id":10,"method":"server/discover","params":{$M26}}
+{"jsonrpc":"2.0","id":11,"method":"tools/list","params":{$M26}}
+{"jsonrpc":"2.0","id":12,"method":"tools/call","params":{$M26,"name":"check_identity","arguments":{"target":"127.0.0.2","port":2525}}}
+{"jsonrpc":"2.0","id":13,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"1999-01-01"}}}
+this is not JSON
+{"jsonrpc":"2.0","id":14,"method":"tools/call","params":{$M26,"name":"check_identity","arguments":{"target":"multi.example.test","port":2525,"no_smtp":true}}}
+{"jsonrpc":"2.0","id":15,"method":"tools/call","params":{$M26,"name":"check_identity","arguments":{"target":"http://mail.example.test/"}}}
+{"jsonrpc":"2.0","method":"notifications/whatever","params":{$M26}}
+REQ
+expect modern 10 '$r.result.supportedVersions == ["2026-07-28","2025-11-25"] and $r.result.resultType == "complete" and $r.result.ttlMs >= 0 and $r.result.cacheScope == "public" and $r.result.serverInfo.name == "mxdiag"' "server/discover"
+expect modern 11 '$r.result.resultType == "complete" and ($r.result.ttlMs | type == "number") and $r.result.cacheScope == "public" and $r.result.tools[0].name == "check_identity"' "tools/list with cache hints"
+expect modern 12 '$r.result.resultType == "complete" and $r.result.isError == false and $sc.iprev == "pass" and $sc.aligned == true and $sc.address == "127.0.0.2"' "127.0.0.2: aligned"
+expect modern 13 '$r.error.code == -32022 and $r.error.data.supported == ["2026-07-28","2025-11-25"]' "unsupported version"
+jq_check "modern: parse error answered with id null, server kept going" "$OUT/modern.out" \
+    '[.[] | select(.id == null and .error.code == -32700)] | length == 1' "-32700" '.' -s
+expect modern 14 '$r.result.isError == false and ($r.result.structuredContent | type == "array" and length >= 2)' "several addresses: an array in this era"
+expect modern 15 '$r.result.isError == true and ($r.result.content[0].text | test("URL"))' "a URL is refused"
+
+# --- without --allow-private, loopback targets are refused
+session private <<REQ
+{"jsonrpc":"2.0","id":20,"method":"tools/call","params":{$M26,"name":"check_identity","arguments":{"target":"127.0.0.2","port":2525}}}
+{"jsonrpc":"2.0","id":21,"method":"tools/call","params":{$M26,"name":"check_identity","arguments":{"target":"mail.example.test","port":2525}}}
+REQ
+expect private 20 '$r.result.isError == true and ($r.result.content[0].text | test("loopback") and test("--allow-private"))' "127.0.0.2 refused"
+expect private 21 '$r.result.isError == true and ($r.result.content[0].text | test("127.0.0.2") and test("loopback"))' "a name resolving to loopback refused"
+expect private 20 '($r.result | has("structuredContent") | not)' "nothing checked (no report)"
+
+# --- a line over 1 MiB: refused, the line discarded, the next answered
+{
+	head -c 1100000 /dev/zero | tr '\0' 'x'
+	printf '\n{"jsonrpc":"2.0","id":30,"method":"ping"}\n'
+} > "$OUT/longline.in"
+session longline < "$OUT/longline.in"
+expect longline 30 '$r.result == {}' "next line answered"
+jq_check "longline: the long line got -32700" "$OUT/longline.out" \
+    '[.[] | select(.id == null and .error.code == -32700)] | length == 1' "-32700" '.' -s
+
+tap_finish
