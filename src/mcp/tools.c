@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "check/identity.h"
+#include "dns/hostaddr.h"
 #include "dns/resolver.h"
 #include "net/addrclass.h"
 #include "report/report.h"
@@ -103,6 +104,7 @@ struct ci_call {
 	int			 port;
 	char			 expected[256];
 	struct identity_options	 id;
+	struct dns_lookup	 lookup;
 	int			 pending;	/* lookups and checks running */
 	struct dns_answer	 a, aaaa;
 	bool			 have_a, have_aaaa;
@@ -273,25 +275,21 @@ ci_fail_nothing(struct ci_call *c)
 }
 
 static void
-ci_name_done(const struct dns_answer *ans, void *arg)
+ci_name_done(const struct dns_hostaddr_result *r, void *arg)
 {
 	struct ci_call *c = arg;
 
-	if (ans->qtype == DNS_T_A) {
-		dns_answer_copy(&c->a, ans);
+	if (r->a != NULL) {
+		dns_answer_copy(&c->a, r->a);
 		c->have_a = true;
-	} else {
-		dns_answer_copy(&c->aaaa, ans);
+	}
+	if (r->aaaa != NULL) {
+		dns_answer_copy(&c->aaaa, r->aaaa);
 		c->have_aaaa = true;
 	}
-	if (--c->pending > 0)
-		return;
-	for (size_t i = 0; i < c->a.nrr; i++)
-		if (c->a.rr[i].type == DNS_T_A)
-			ci_add_addr(c, AF_INET, &c->a.rr[i].u.a);
-	for (size_t i = 0; i < c->aaaa.nrr; i++)
-		if (c->aaaa.rr[i].type == DNS_T_AAAA)
-			ci_add_addr(c, AF_INET6, &c->aaaa.rr[i].u.aaaa);
+	c->pending--;
+	for (size_t i = 0; i < r->naddrs; i++)
+		ci_add_addr(c, r->addrs[i].af, &r->addrs[i].u);
 	if (c->naddrs == 0) {
 		ci_fail_nothing(c);
 		return;
@@ -416,9 +414,10 @@ ci_call(const struct mcp_tool_ctx *ctx, json_t *args, mcp_tool_done *done,
 		ci_start(c);
 		return MCP_TOOLS_STARTED;
 	}
-	c->pending = 2;
-	dns_resolver_query(ctx->res, c->target, DNS_T_A, ci_name_done, c);
-	dns_resolver_query(ctx->res, c->target, DNS_T_AAAA, ci_name_done, c);
+	c->pending = 1;
+	dns_lookup_from_resolver(&c->lookup, ctx->res);
+	dns_hostaddr_resolve(&c->lookup, c->target, AF_UNSPEC, ci_name_done,
+	    c);
 	return MCP_TOOLS_STARTED;
 }
 
