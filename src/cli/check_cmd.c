@@ -244,14 +244,8 @@ check_output(struct check_ctx *ctx)
 	json_t *root = NULL, *targets = NULL;
 
 	if (o->c.format == CLI_FORMAT_JSON) {
-		json_t *resolvers = json_array();
+		json_t *resolvers = report_json_resolvers(&o->c.dns);
 
-		for (size_t i = 0; i < o->c.dns.nservers; i++)
-			json_array_append_new(resolvers, json_sprintf("%s%s%s:%d",
-			    strchr(o->c.dns.servers[i].host, ':') ? "[" : "",
-			    o->c.dns.servers[i].host,
-			    strchr(o->c.dns.servers[i].host, ':') ? "]" : "",
-			    o->c.dns.servers[i].port));
 		targets = json_array();
 		root = json_pack("{s:s, s:s, s:o, s:{s:i, s:i, s:s, s:b, s:s}}",
 		    "schema", REPORT_CHECK_SCHEMA, "version", "0.1.0",
