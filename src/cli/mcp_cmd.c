@@ -95,6 +95,7 @@ cmd_mcp(int argc, char **argv)
 	cfg.res = loop.res;
 	cfg.timeout_ms = common.timeout_ms;
 	cfg.ehlo = ehlo;
+	cfg.dns = &common.dns;
 	cfg.version = MXDIAG_VERSION;
 	srv = mcp_server_new(&cfg, mcp_stdio_reply, NULL);
 	fprintf(stderr, "mxdiag mcp: serving MCP %s and %s on stdio%s\n",

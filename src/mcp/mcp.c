@@ -302,6 +302,7 @@ mcp_tools_call_req(struct mcp_server *s, json_t *id, enum mcp_era era,
 	ctx.allow_private = s->cfg.allow_private;
 	ctx.timeout_ms = s->cfg.timeout_ms;
 	ctx.ehlo = s->cfg.ehlo;
+	ctx.dns = s->cfg.dns;
 
 	c = xcalloc(1, sizeof(*c));
 	c->srv = s;

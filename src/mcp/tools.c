@@ -23,7 +23,6 @@
 #include "util/util.h"
 
 #define CI_ADDRS_MAX	16	/* addresses of one host name checked */
-#define CI_PROBLEMS_MAX	3	/* problems named in the text summary */
 
 json_t *
 mcp_tool_error(const char *fmt, ...)
@@ -158,7 +157,7 @@ ci_summary(const struct identity_facts *f, const struct identity_verdict *v)
 
 		if (!finding_status_is_problem(fd->status))
 			continue;
-		if (nprob++ == CI_PROBLEMS_MAX) {
+		if (nprob++ == MCP_PROBLEMS_MAX) {
 			fputs("; ...", m);
 			break;
 		}
@@ -298,8 +297,8 @@ ci_name_done(const struct dns_hostaddr_result *r, void *arg)
 }
 
 /* Why spec is not a host name or an address, or NULL when it is one. */
-static const char *
-ci_target_problem(const char *spec)
+const char *
+mcp_target_problem(const char *spec)
 {
 	if (strstr(spec, "://") != NULL || strpbrk(spec, "/?#@") != NULL)
 		return "a URL or path is not a target: give a host name "
@@ -403,7 +402,7 @@ ci_call(const struct mcp_tool_ctx *ctx, json_t *args, mcp_tool_done *done,
 		}
 	} else if (!smtp_hostname_valid(c->target)) {
 		ci_finish(c, mcp_tool_error("%s: %s", c->target,
-		    ci_target_problem(c->target)));
+		    mcp_target_problem(c->target)));
 		return MCP_TOOLS_STARTED;
 	}
 	if (ctx->res == NULL || ctx->base == NULL) {
@@ -423,13 +422,15 @@ ci_call(const struct mcp_tool_ctx *ctx, json_t *args, mcp_tool_done *done,
 
 /* ---- the table ---- */
 
-static const struct {
-	const char		*name;
-	json_t			*(*definition)(void);
-	enum mcp_tools_status	(*call)(const struct mcp_tool_ctx *, json_t *,
-				    mcp_tool_done *, void *, char *, size_t);
-} mcp_tools[] = {
-	{ "check_identity", ci_definition, ci_call },
+static const struct mcp_tool mcp_tool_check_identity = {
+	"check_identity", ci_definition, ci_call };
+
+static const struct mcp_tool *const mcp_tools[] = {
+	&mcp_tool_check_identity,
+	&mcp_tool_check_spf,
+	&mcp_tool_check_dmarc,
+	&mcp_tool_check_dkim,
+	&mcp_tool_check_blacklists,
 };
 
 json_t *
@@ -438,7 +439,7 @@ mcp_tools_list(void)
 	json_t *a = json_array();
 
 	for (size_t i = 0; i < sizeof(mcp_tools) / sizeof(mcp_tools[0]); i++)
-		json_array_append_new(a, mcp_tools[i].definition());
+		json_array_append_new(a, mcp_tools[i]->definition());
 	return a;
 }
 
@@ -447,10 +448,11 @@ mcp_tools_call(const struct mcp_tool_ctx *ctx, const char *name, json_t *args,
     mcp_tool_done *done, void *arg, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < sizeof(mcp_tools) / sizeof(mcp_tools[0]); i++)
-		if (strcmp(mcp_tools[i].name, name) == 0)
-			return mcp_tools[i].call(ctx, args, done, arg, err,
+		if (strcmp(mcp_tools[i]->name, name) == 0)
+			return mcp_tools[i]->call(ctx, args, done, arg, err,
 			    errlen);
 	snprintf(err, errlen, "unknown tool (this server has: "
-	    "check_identity)");
+	    "check_identity, check_spf, check_dmarc, check_dkim, "
+	    "check_blacklists)");
 	return MCP_TOOLS_UNKNOWN;
 }

@@ -19,6 +19,7 @@ struct mcp_tool_ctx {
 	bool			 allow_private;
 	int			 timeout_ms;
 	const char		*ehlo;
+	const struct dns_config	*dns;		/* for reports; may be NULL */
 };
 
 /*
@@ -45,6 +46,24 @@ enum mcp_tools_status {
 enum mcp_tools_status mcp_tools_call(const struct mcp_tool_ctx *ctx,
     const char *name, json_t *args, mcp_tool_done *done, void *arg,
     char *err, size_t errlen);
+
+/* Problems named in a tool's text summary. */
+#define MCP_PROBLEMS_MAX	3
+
+/* One tool: its definition for tools/list (new) and its call, as
+ * mcp_tools_call() describes. */
+struct mcp_tool {
+	const char		*name;
+	json_t			*(*definition)(void);
+	enum mcp_tools_status	(*call)(const struct mcp_tool_ctx *, json_t *,
+				    mcp_tool_done *, void *, char *, size_t);
+};
+extern const struct mcp_tool mcp_tool_check_spf, mcp_tool_check_dmarc,
+    mcp_tool_check_dkim, mcp_tool_check_blacklists;
+
+/* Why spec is not a host name or an address, for a target that is
+ * neither (a URL, a path, a port): a sentence for the model. */
+const char *mcp_target_problem(const char *spec);
 
 /* A CallToolResult with isError true and one text block (new). */
 json_t *mcp_tool_error(const char *fmt, ...)
