@@ -30,7 +30,6 @@
 #include "spf/render.h"
 #include "util/util.h"
 
-#define DT_NAME_MAX	253	/* a domain name, no final dot */
 #define DT_ARG_MAX	1024	/* sender, helo (as `mxdiag spf` allows) */
 
 /* ---- shared ---- */
@@ -38,8 +37,8 @@
 /* A string argument as a C string: NULL when it holds a NUL, is longer
  * than max, or is not printable ASCII (peer text goes into DNS names and
  * reports). */
-static const char *
-dt_string(json_t *v, size_t max)
+const char *
+mcp_arg_string(json_t *v, size_t max)
 {
 	const char *s = json_string_value(v);
 	size_t len = json_string_length(v);
@@ -53,8 +52,8 @@ dt_string(json_t *v, size_t max)
 }
 
 /* Why s cannot be checked as a domain name, or NULL when it can. */
-static const char *
-dt_domain_problem(const char *s)
+const char *
+mcp_domain_problem(const char *s)
 {
 	struct in6_addr a;
 
@@ -64,14 +63,14 @@ dt_domain_problem(const char *s)
 	if (inet_pton(AF_INET, s, &a) == 1 || inet_pton(AF_INET6, s, &a) == 1)
 		return "an IP address is not a domain: give the domain name "
 		    "(example.com)";
-	if (strlen(s) > DT_NAME_MAX || !smtp_hostname_valid(s))
+	if (strlen(s) > MCP_NAME_MAX || !smtp_hostname_valid(s))
 		return mcp_target_problem(s);
 	return NULL;
 }
 
 /* Append the problems of fl to m, up to MCP_PROBLEMS_MAX in all. */
-static void
-dt_problems(FILE *m, const char *what, const struct finding_list *fl,
+void
+mcp_summary_problems(FILE *m, const char *what, const struct finding_list *fl,
     size_t *nprob)
 {
 	for (size_t i = 0; i < fl->n; i++) {
@@ -92,8 +91,8 @@ dt_problems(FILE *m, const char *what, const struct finding_list *fl,
 }
 
 /* The verdict line every summary starts with. */
-static void
-dt_verdict(FILE *m, const char *subject, int exit_code,
+void
+mcp_summary_verdict(FILE *m, const char *subject, int exit_code,
     enum finding_status worst)
 {
 	fprintf(m, "%s: %s (worst finding: %s)\n", subject,
@@ -105,8 +104,8 @@ dt_verdict(FILE *m, const char *subject, int exit_code,
 
 /* A CallToolResult: the text written to m (a memstream over *bufp;
  * closed and freed here) and doc (taken). */
-static json_t *
-dt_result(FILE *m, char **bufp, json_t *doc, size_t nprob)
+json_t *
+mcp_tool_result(FILE *m, char **bufp, json_t *doc, size_t nprob)
 {
 	char *buf;
 	size_t len;
@@ -130,8 +129,8 @@ dt_result(FILE *m, char **bufp, json_t *doc, size_t nprob)
  * function returns, and the SPF check may not be freed from its callback:
  * every tool finishes from a fresh turn of the loop instead.
  */
-static void
-dt_defer(struct event_base *base, event_callback_fn fn, void *arg)
+void
+mcp_defer(struct event_base *base, event_callback_fn fn, void *arg)
 {
 	struct timeval now = { 0, 0 };
 
@@ -139,26 +138,14 @@ dt_defer(struct event_base *base, event_callback_fn fn, void *arg)
 		fn(-1, EV_TIMEOUT, arg);
 }
 
-/* Argument kinds, checked before anything starts: a violation of the
- * input schema is a protocol error (-32602), as for check_identity. */
-enum dt_arg_kind { DT_STRING, DT_BOOL, DT_STRINGS };
-
-struct dt_arg {
-	const char		*name;
-	enum dt_arg_kind	 kind;
-	bool			 required;
-};
-
-#define DT_ARRAY_MAX	256	/* items of an array argument */
-
-static bool
-dt_args_check(const char *tool, const struct dt_arg *spec, size_t n,
+bool
+mcp_args_check(const char *tool, const struct mcp_arg *spec, size_t n,
     json_t *args, char *err, size_t errlen)
 {
 	static const char *const kind_names[] = {
-		[DT_STRING] = "a string",
-		[DT_BOOL] = "a boolean",
-		[DT_STRINGS] = "an array of 1 to 256 strings",
+		[MCP_ARG_STRING] = "a string",
+		[MCP_ARG_BOOL] = "a boolean",
+		[MCP_ARG_STRINGS] = "an array of 1 to 256 strings",
 	};
 	const char *key;
 	json_t *val;
@@ -176,15 +163,15 @@ dt_args_check(const char *tool, const struct dt_arg *spec, size_t n,
 			return false;
 		}
 		switch (spec[i].kind) {
-		case DT_STRING:
+		case MCP_ARG_STRING:
 			ok = json_is_string(val);
 			break;
-		case DT_BOOL:
+		case MCP_ARG_BOOL:
 			ok = json_is_boolean(val);
 			break;
-		case DT_STRINGS:
+		case MCP_ARG_STRINGS:
 			ok = json_is_array(val) && json_array_size(val) > 0 &&
-			    json_array_size(val) <= DT_ARRAY_MAX;
+			    json_array_size(val) <= MCP_ARRAY_MAX;
 			for (size_t k = 0; ok && k < json_array_size(val); k++)
 				ok = json_is_string(json_array_get(val, k));
 			break;
@@ -210,9 +197,9 @@ static const char dt_annotations_json[] = "{\"readOnlyHint\": true, "
     "\"openWorldHint\": true}";
 
 /* A tool definition from its parts; schema is JSON text. */
-static json_t *
-dt_definition(const char *name, const char *title, const char *description,
-    const char *schema)
+json_t *
+mcp_tool_definition(const char *name, const char *title,
+    const char *description, const char *schema)
 {
 	json_error_t e;
 	json_t *s = json_loads(schema, 0, &e);
@@ -226,8 +213,8 @@ dt_definition(const char *name, const char *title, const char *description,
 }
 
 /* What every DNS tool needs before it starts. */
-static bool
-dt_have_dns(const struct mcp_tool_ctx *ctx, mcp_tool_done *done, void *arg)
+bool
+mcp_have_dns(const struct mcp_tool_ctx *ctx, mcp_tool_done *done, void *arg)
 {
 	if (ctx->res != NULL && ctx->base != NULL)
 		return true;
@@ -255,7 +242,7 @@ static const char spf_description[] =
 static json_t *
 spf_definition(void)
 {
-	return dt_definition("check_spf", "SPF record and authorization",
+	return mcp_tool_definition("check_spf", "SPF record and authorization",
 	    spf_description,
 	    "{\"type\": \"object\", \"properties\": {"
 	    "\"domain\": {\"type\": \"string\", \"description\": "
@@ -300,9 +287,9 @@ spf_finish(evutil_socket_t fd, short what, void *arg)
 	if ((m = open_memstream(&buf, &len)) == NULL) {
 		c->done(mcp_tool_error("out of memory"), c->arg);
 	} else {
-		dt_verdict(m, c->chk->domain, rc, finding_list_worst(&fl));
-		dt_problems(m, NULL, &fl, &nprob);
-		c->done(dt_result(m, &buf, spf_render_json(c->chk, &fl, rc),
+		mcp_summary_verdict(m, c->chk->domain, rc, finding_list_worst(&fl));
+		mcp_summary_problems(m, NULL, &fl, &nprob);
+		c->done(mcp_tool_result(m, &buf, spf_render_json(c->chk, &fl, rc),
 		    nprob), c->arg);
 	}
 	finding_list_clear(&fl);
@@ -316,19 +303,19 @@ spf_done(struct spf_check *chk, void *arg)
 	struct spf_call *c = arg;
 
 	(void)chk;
-	dt_defer(c->ctx.base, spf_finish, c);
+	mcp_defer(c->ctx.base, spf_finish, c);
 }
 
 static enum mcp_tools_status
 spf_call(const struct mcp_tool_ctx *ctx, json_t *args, mcp_tool_done *done,
     void *arg, char *err, size_t errlen)
 {
-	static const struct dt_arg spec[] = {
-		{ "domain", DT_STRING, false },
-		{ "record", DT_STRING, false },
-		{ "ip", DT_STRING, false },
-		{ "sender", DT_STRING, false },
-		{ "helo", DT_STRING, false },
+	static const struct mcp_arg spec[] = {
+		{ "domain", MCP_ARG_STRING, false },
+		{ "record", MCP_ARG_STRING, false },
+		{ "ip", MCP_ARG_STRING, false },
+		{ "sender", MCP_ARG_STRING, false },
+		{ "helo", MCP_ARG_STRING, false },
 	};
 	json_t *domain = json_object_get(args, "domain");
 	json_t *record = json_object_get(args, "record");
@@ -340,7 +327,7 @@ spf_call(const struct mcp_tool_ctx *ctx, json_t *args, mcp_tool_done *done,
 	const char *problem;
 	char msg[256];
 
-	if (!dt_args_check("check_spf", spec, sizeof(spec) / sizeof(spec[0]),
+	if (!mcp_args_check("check_spf", spec, sizeof(spec) / sizeof(spec[0]),
 	    args, err, errlen))
 		return MCP_TOOLS_BAD_ARGS;
 	if (domain == NULL && record == NULL) {
@@ -351,22 +338,22 @@ spf_call(const struct mcp_tool_ctx *ctx, json_t *args, mcp_tool_done *done,
 	memset(&req, 0, sizeof(req));
 	req.audit = true;
 	if (domain != NULL) {
-		req.domain = dt_string(domain, DT_NAME_MAX);
-		if ((problem = dt_domain_problem(req.domain)) != NULL) {
+		req.domain = mcp_arg_string(domain, MCP_NAME_MAX);
+		if ((problem = mcp_domain_problem(req.domain)) != NULL) {
 			done(mcp_tool_error("domain: %s", problem), arg);
 			return MCP_TOOLS_STARTED;
 		}
 	}
 	if (record != NULL &&
-	    (req.record = dt_string(record, SPF_RECORD_MAX)) == NULL) {
+	    (req.record = mcp_arg_string(record, SPF_RECORD_MAX)) == NULL) {
 		done(mcp_tool_error("record must be printable ASCII of at most "
 		    "%d characters", SPF_RECORD_MAX), arg);
 		return MCP_TOOLS_STARTED;
 	}
-	if ((ip != NULL && (req.ip = dt_string(ip, INET6_ADDRSTRLEN)) ==
-	    NULL) || (sender != NULL && (req.sender = dt_string(sender,
+	if ((ip != NULL && (req.ip = mcp_arg_string(ip, INET6_ADDRSTRLEN)) ==
+	    NULL) || (sender != NULL && (req.sender = mcp_arg_string(sender,
 	    DT_ARG_MAX)) == NULL) || (helo != NULL && (req.helo =
-	    dt_string(helo, DT_ARG_MAX)) == NULL)) {
+	    mcp_arg_string(helo, DT_ARG_MAX)) == NULL)) {
 		done(mcp_tool_error("ip, sender and helo must be printable "
 		    "ASCII (an IP address; local@domain; a host name)"), arg);
 		return MCP_TOOLS_STARTED;
@@ -377,7 +364,7 @@ spf_call(const struct mcp_tool_ctx *ctx, json_t *args, mcp_tool_done *done,
 		    "published at: give domain (or sender or helo)"), arg);
 		return MCP_TOOLS_STARTED;
 	}
-	if (!dt_have_dns(ctx, done, arg))
+	if (!mcp_have_dns(ctx, done, arg))
 		return MCP_TOOLS_STARTED;
 	c = xcalloc(1, sizeof(*c));
 	c->ctx = *ctx;
@@ -413,7 +400,7 @@ static const char dmarc_description[] =
 static json_t *
 dmarc_definition(void)
 {
-	return dt_definition("check_dmarc", "DMARC policy", dmarc_description,
+	return mcp_tool_definition("check_dmarc", "DMARC policy", dmarc_description,
 	    "{\"type\": \"object\", \"properties\": {"
 	    "\"domain\": {\"type\": \"string\", \"description\": "
 	    "\"The domain (example.com), as in the From: header.\"},"
@@ -430,7 +417,7 @@ struct dmarc_call {
 	struct dns_lookup	 lookup;
 	struct orgdomain_psl	 psl;
 	struct dmarc_discovery	 d;
-	char			 domain[DT_NAME_MAX + 1];
+	char			 domain[MCP_NAME_MAX + 1];
 };
 
 static void
@@ -448,10 +435,10 @@ dmarc_finish(evutil_socket_t fd, short what, void *arg)
 	if ((m = open_memstream(&buf, &len)) == NULL) {
 		c->done(mcp_tool_error("out of memory"), c->arg);
 	} else {
-		dt_verdict(m, c->domain, finding_list_exit_code(&fl),
+		mcp_summary_verdict(m, c->domain, finding_list_exit_code(&fl),
 		    finding_list_worst(&fl));
-		dt_problems(m, NULL, &fl, &nprob);
-		c->done(dt_result(m, &buf, dmarc_document(&c->d, &fl),
+		mcp_summary_problems(m, NULL, &fl, &nprob);
+		c->done(mcp_tool_result(m, &buf, dmarc_document(&c->d, &fl),
 		    nprob), c->arg);
 	}
 	finding_list_clear(&fl);
@@ -466,37 +453,37 @@ dmarc_done(struct dmarc_discovery *d, void *arg)
 	struct dmarc_call *c = arg;
 
 	(void)d;
-	dt_defer(c->ctx.base, dmarc_finish, c);
+	mcp_defer(c->ctx.base, dmarc_finish, c);
 }
 
 static enum mcp_tools_status
 dmarc_call(const struct mcp_tool_ctx *ctx, json_t *args, mcp_tool_done *done,
     void *arg, char *err, size_t errlen)
 {
-	static const struct dt_arg spec[] = {
-		{ "domain", DT_STRING, true },
-		{ "record", DT_STRING, false },
+	static const struct mcp_arg spec[] = {
+		{ "domain", MCP_ARG_STRING, true },
+		{ "record", MCP_ARG_STRING, false },
 	};
 	json_t *record = json_object_get(args, "record");
 	const char *domain, *draft = NULL, *problem;
 	struct dmarc_call *c;
 	char msg[256];
 
-	if (!dt_args_check("check_dmarc", spec, sizeof(spec) / sizeof(spec[0]),
+	if (!mcp_args_check("check_dmarc", spec, sizeof(spec) / sizeof(spec[0]),
 	    args, err, errlen))
 		return MCP_TOOLS_BAD_ARGS;
-	domain = dt_string(json_object_get(args, "domain"), DT_NAME_MAX);
-	if ((problem = dt_domain_problem(domain)) != NULL) {
+	domain = mcp_arg_string(json_object_get(args, "domain"), MCP_NAME_MAX);
+	if ((problem = mcp_domain_problem(domain)) != NULL) {
 		done(mcp_tool_error("domain: %s", problem), arg);
 		return MCP_TOOLS_STARTED;
 	}
 	if (record != NULL &&
-	    (draft = dt_string(record, TAGVALUE_INPUT_MAX)) == NULL) {
+	    (draft = mcp_arg_string(record, TAGVALUE_INPUT_MAX)) == NULL) {
 		done(mcp_tool_error("record must be printable ASCII of at most "
 		    "%d characters", TAGVALUE_INPUT_MAX), arg);
 		return MCP_TOOLS_STARTED;
 	}
-	if (!dt_have_dns(ctx, done, arg))
+	if (!mcp_have_dns(ctx, done, arg))
 		return MCP_TOOLS_STARTED;
 	c = xcalloc(1, sizeof(*c));
 	c->ctx = *ctx;
@@ -536,7 +523,7 @@ static const char dkim_description[] =
 static json_t *
 dkim_definition(void)
 {
-	return dt_definition("check_dkim", "DKIM keys", dkim_description,
+	return mcp_tool_definition("check_dkim", "DKIM keys", dkim_description,
 	    "{\"type\": \"object\", \"properties\": {"
 	    "\"domain\": {\"type\": \"string\", \"description\": "
 	    "\"The signing domain (the d= tag), e.g. example.com.\"},"
@@ -571,14 +558,14 @@ dkim_finish(evutil_socket_t fd, short what, void *arg)
 	if ((m = open_memstream(&buf, &len)) == NULL) {
 		c->done(mcp_tool_error("out of memory"), c->arg);
 	} else {
-		dt_verdict(m, rep->domain, dkim_report_exit_code(rep),
+		mcp_summary_verdict(m, rep->domain, dkim_report_exit_code(rep),
 		    dkim_report_worst(rep));
 		for (size_t i = 0; i < rep->n; i++)
-			dt_problems(m, rep->sel[i].selector,
+			mcp_summary_problems(m, rep->sel[i].selector,
 			    &rep->sel[i].findings,
 			    &nprob);
-		dt_problems(m, NULL, &rep->findings, &nprob);
-		c->done(dt_result(m, &buf, dkim_report_document(rep,
+		mcp_summary_problems(m, NULL, &rep->findings, &nprob);
+		c->done(mcp_tool_result(m, &buf, dkim_report_document(rep,
 		    report_json_resolvers(c->ctx.dns)), nprob), c->arg);
 	}
 	dkim_report_free(c->rep);
@@ -591,17 +578,17 @@ dkim_done(struct dkim_report *rep, void *arg)
 	struct dkim_call *c = arg;
 
 	(void)rep;
-	dt_defer(c->ctx.base, dkim_finish, c);
+	mcp_defer(c->ctx.base, dkim_finish, c);
 }
 
 static enum mcp_tools_status
 dkim_call(const struct mcp_tool_ctx *ctx, json_t *args, mcp_tool_done *done,
     void *arg, char *err, size_t errlen)
 {
-	static const struct dt_arg spec[] = {
-		{ "domain", DT_STRING, true },
-		{ "selector", DT_STRINGS, false },
-		{ "record", DT_STRING, false },
+	static const struct mcp_arg spec[] = {
+		{ "domain", MCP_ARG_STRING, true },
+		{ "selector", MCP_ARG_STRINGS, false },
+		{ "record", MCP_ARG_STRING, false },
 	};
 	json_t *sel = json_object_get(args, "selector");
 	json_t *record = json_object_get(args, "record");
@@ -612,11 +599,11 @@ dkim_call(const struct mcp_tool_ctx *ctx, json_t *args, mcp_tool_done *done,
 	struct dkim_call *c;
 	char msg[256];
 
-	if (!dt_args_check("check_dkim", spec, sizeof(spec) / sizeof(spec[0]),
+	if (!mcp_args_check("check_dkim", spec, sizeof(spec) / sizeof(spec[0]),
 	    args, err, errlen))
 		return MCP_TOOLS_BAD_ARGS;
-	domain = dt_string(json_object_get(args, "domain"), DT_NAME_MAX);
-	if ((problem = dt_domain_problem(domain)) != NULL) {
+	domain = mcp_arg_string(json_object_get(args, "domain"), MCP_NAME_MAX);
+	if ((problem = mcp_domain_problem(domain)) != NULL) {
 		done(mcp_tool_error("domain: %s", problem), arg);
 		return MCP_TOOLS_STARTED;
 	}
@@ -626,7 +613,7 @@ dkim_call(const struct mcp_tool_ctx *ctx, json_t *args, mcp_tool_done *done,
 		return MCP_TOOLS_STARTED;
 	}
 	for (size_t i = 0; sel != NULL && i < json_array_size(sel); i++) {
-		selectors[nsel] = dt_string(json_array_get(sel, i), DT_NAME_MAX);
+		selectors[nsel] = mcp_arg_string(json_array_get(sel, i), MCP_NAME_MAX);
 		if (selectors[nsel] == NULL) {
 			done(mcp_tool_error("a selector is printable ASCII "
 			    "(labels of letters, digits, '-' and '_')"), arg);
@@ -635,7 +622,7 @@ dkim_call(const struct mcp_tool_ctx *ctx, json_t *args, mcp_tool_done *done,
 		nsel++;
 	}
 	if (record != NULL) {
-		if ((draft = dt_string(record, DKIM_TAGS_TEXT_MAX)) == NULL) {
+		if ((draft = mcp_arg_string(record, DKIM_TAGS_TEXT_MAX)) == NULL) {
 			done(mcp_tool_error("record must be printable ASCII of "
 			    "at most %d characters", DKIM_TAGS_TEXT_MAX), arg);
 			return MCP_TOOLS_STARTED;
@@ -663,7 +650,7 @@ dkim_call(const struct mcp_tool_ctx *ctx, json_t *args, mcp_tool_done *done,
 		dkim_finish(-1, EV_TIMEOUT, c);
 		return MCP_TOOLS_STARTED;
 	}
-	if (!dt_have_dns(ctx, done, arg)) {
+	if (!mcp_have_dns(ctx, done, arg)) {
 		dkim_report_free(rep);
 		free(c);
 		return MCP_TOOLS_STARTED;
@@ -693,7 +680,7 @@ static const char bl_description[] =
 static json_t *
 bl_definition(void)
 {
-	return dt_definition("check_blacklists", "DNS blacklists",
+	return mcp_tool_definition("check_blacklists", "DNS blacklists",
 	    bl_description,
 	    "{\"type\": \"object\", \"properties\": {"
 	    "\"targets\": {\"type\": \"array\", \"items\": {\"type\": "
@@ -731,14 +718,14 @@ bl_finish(evutil_socket_t fd, short what, void *arg)
 	if ((m = open_memstream(&buf, &len)) == NULL) {
 		c->done(mcp_tool_error("out of memory"), c->arg);
 	} else {
-		dt_verdict(m, rep->ntargets == 1 ? rep->targets[0].spec :
+		mcp_summary_verdict(m, rep->ntargets == 1 ? rep->targets[0].spec :
 		    "targets", dnsbl_report_exit_code(rep), worst);
 		for (size_t i = 0; i < rep->ntargets; i++)
-			dt_problems(m, rep->targets[i].spec,
+			mcp_summary_problems(m, rep->targets[i].spec,
 			    &rep->targets[i].findings, &nprob);
 		for (size_t l = 0; l < rep->set->n; l++)
-			dt_problems(m, NULL, &rep->lists[l].findings, &nprob);
-		c->done(dt_result(m, &buf, dnsbl_report_document(rep,
+			mcp_summary_problems(m, NULL, &rep->lists[l].findings, &nprob);
+		c->done(mcp_tool_result(m, &buf, dnsbl_report_document(rep,
 		    report_json_resolvers(c->ctx.dns)), nprob), c->arg);
 	}
 	dnsbl_report_free(c->rep);
@@ -752,15 +739,15 @@ bl_done(struct dnsbl_report *rep, void *arg)
 	struct bl_call *c = arg;
 
 	(void)rep;
-	dt_defer(c->ctx.base, bl_finish, c);
+	mcp_defer(c->ctx.base, bl_finish, c);
 }
 
 static enum mcp_tools_status
 bl_call(const struct mcp_tool_ctx *ctx, json_t *args, mcp_tool_done *done,
     void *arg, char *err, size_t errlen)
 {
-	static const struct dt_arg spec[] = {
-		{ "targets", DT_STRINGS, true },
+	static const struct mcp_arg spec[] = {
+		{ "targets", MCP_ARG_STRINGS, true },
 	};
 	json_t *targets = json_object_get(args, "targets");
 	const char *t[DNSBL_TARGETS_MAX];
@@ -768,7 +755,7 @@ bl_call(const struct mcp_tool_ctx *ctx, json_t *args, mcp_tool_done *done,
 	struct bl_call *c;
 	char msg[512];
 
-	if (!dt_args_check("check_blacklists", spec, 1, args, err, errlen))
+	if (!mcp_args_check("check_blacklists", spec, 1, args, err, errlen))
 		return MCP_TOOLS_BAD_ARGS;
 	if (json_array_size(targets) > DNSBL_TARGETS_MAX) {
 		done(mcp_tool_error("at most %d targets", DNSBL_TARGETS_MAX),
@@ -778,8 +765,8 @@ bl_call(const struct mcp_tool_ctx *ctx, json_t *args, mcp_tool_done *done,
 	/* The same vetting as check_identity's target: an address or a
 	 * host name, never a URL. */
 	for (size_t i = 0; i < json_array_size(targets); i++) {
-		const char *s = dt_string(json_array_get(targets, i),
-		    DT_NAME_MAX);
+		const char *s = mcp_arg_string(json_array_get(targets, i),
+		    MCP_NAME_MAX);
 		struct in6_addr a;
 
 		if (s == NULL || s[0] == '\0') {
@@ -796,7 +783,7 @@ bl_call(const struct mcp_tool_ctx *ctx, json_t *args, mcp_tool_done *done,
 		}
 		t[n++] = s;
 	}
-	if (!dt_have_dns(ctx, done, arg))
+	if (!mcp_have_dns(ctx, done, arg))
 		return MCP_TOOLS_STARTED;
 	c = xcalloc(1, sizeof(*c));
 	c->ctx = *ctx;

@@ -431,6 +431,7 @@ static const struct mcp_tool *const mcp_tools[] = {
 	&mcp_tool_check_dmarc,
 	&mcp_tool_check_dkim,
 	&mcp_tool_check_blacklists,
+	&mcp_tool_audit_domain,
 };
 
 json_t *
@@ -453,6 +454,6 @@ mcp_tools_call(const struct mcp_tool_ctx *ctx, const char *name, json_t *args,
 			    errlen);
 	snprintf(err, errlen, "unknown tool (this server has: "
 	    "check_identity, check_spf, check_dmarc, check_dkim, "
-	    "check_blacklists)");
+	    "check_blacklists, audit_domain)");
 	return MCP_TOOLS_UNKNOWN;
 }

@@ -310,6 +310,49 @@ static const struct {
 	    0, "84",
 	    { "result.content.0.text" }, { "result.structuredContent" },
 	    { "result.isError=true" } },
+	/* audit_domain: schema violations, refused arguments, no resolver */
+	{ "{\"jsonrpc\":\"2.0\",\"id\":63,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"audit_domain\",\"arguments\":"
+	    "{\"domain\":\"example.com\",\"ip\":\"192.0.2.1\"}}}", -32602, "63",
+	    { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":64,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"audit_domain\",\"arguments\":"
+	    "{\"domain\":\"example.com\",\"no_smtp\":\"yes\"}}}", -32602, "64",
+	    { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":65,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"audit_domain\",\"arguments\":"
+	    "{\"domain\":\"example.com\",\"port\":25}}}", -32602, "65",
+	    { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":86,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"audit_domain\",\"arguments\":"
+	    "{\"domain\":\"https://example.com/\"}}}", 0, "86",
+	    { "result.content.0.text" }, { "result.structuredContent" },
+	    { "result.isError=true" } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":87,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"audit_domain\",\"arguments\":"
+	    "{\"domain\":\"example.com\",\"ip\":[\"192.0.2.1:25\"]}}}", 0, "87",
+	    { "result.content.0.text" }, { "result.structuredContent" },
+	    { "result.isError=true" } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":88,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"audit_domain\",\"arguments\":"
+	    "{\"domain\":\"example.com\",\"helo\":\"not a name\"}}}", 0, "88",
+	    { "result.content.0.text" }, { "result.structuredContent" },
+	    { "result.isError=true" } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":89,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"audit_domain\",\"arguments\":"
+	    "{\"domain\":\"example.com\",\"selector\":[\"a/b\"]}}}", 0, "89",
+	    { "result.content.0.text" }, { "result.structuredContent" },
+	    { "result.isError=true" } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":90,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"audit_domain\",\"arguments\":"
+	    "{\"domain\":\"example.com\",\"no_smtp\":true}}}", 0, "90",
+	    { "result.content.0.text" }, { "result.structuredContent" },
+	    { "result.isError=true" } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":91,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"audit_domain\",\"arguments\":"
+	    "{\"domain\":\"2001:db8::1\"}}}", 0, "91",
+	    { "result.content.0.text" }, { "result.structuredContent" },
+	    { "result.isError=true" } },
 	/* a DKIM draft needs no DNS: the whole document of `mxdiag dkim` */
 	{ "{\"jsonrpc\":\"2.0\",\"id\":85,\"method\":\"tools/call\",\"params\":{"
 	    "\"name\":\"check_dkim\",\"arguments\":{\"domain\":\"example.com\","
@@ -509,6 +552,7 @@ test_tools_list(void **state)
 		{ "check_dmarc", "[\"domain\"]" },
 		{ "check_dkim", "[\"domain\"]" },
 		{ "check_blacklists", "[\"targets\"]" },
+		{ "audit_domain", "[\"domain\"]" },
 	};
 	struct mcp_config cfg;
 	struct replies r = { 0, NULL };
