@@ -13,6 +13,7 @@
 
 #include "audit/mx.h"
 #include "http/fetch.h"
+#include "net/addrclass.h"
 #include "policy/mtasts.h"
 #include "policy/tlsrpt.h"
 #include "dkim/dkim.h"
@@ -128,6 +129,33 @@ audit_addr_done(struct identity_facts *f, void *arg)
 	audit_op_done(a);
 }
 
+/* The gate refused addr of h: no SMTP for it (its DNS checks still run),
+ * and a finding that says so. */
+static void
+audit_refuse_addr(struct audit *a, const struct mx_host *h, int af,
+    const void *addr, struct identity_options *id)
+{
+	char text[INET6_ADDRSTRLEN];
+	struct finding *fd;
+
+	inet_ntop(af, addr, text, sizeof(text));
+	id->no_smtp = true;
+	fd = finding_add(&a->sec[AUDIT_MX].findings, "mx.address_refused",
+	    FINDING_WARNING, "MX host %s: %s not probed (not a public "
+	    "address)", h->name, text);
+	finding_explain(fd, "%s is %s. This server connects only to public "
+	    "addresses unless it was started with --allow-private, so SMTP "
+	    "and STARTTLS of this address were not checked. Senders on the "
+	    "internet cannot reach a mail server at such an address either.",
+	    text, addr_class_reason(addr_classify(af, addr)));
+	strvec_pushf(&fd->evidence, "%s: %s (%s)", h->name, text,
+	    addr_class_name(addr_classify(af, addr)));
+	strvec_pushf(&fd->remediation, "Publish a public address for %s, or "
+	    "run the audit where private addresses are allowed (mxdiag "
+	    "audit, or mxdiag mcp --allow-private) if this is a test "
+	    "network.", h->name);
+}
+
 static void
 audit_start_addr(struct audit *a, struct mx_host *h, int af, const void *addr)
 {
@@ -145,6 +173,9 @@ audit_start_addr(struct audit *a, struct mx_host *h, int af, const void *addr)
 	ctx->idx = a->naddrs++;
 	/* The certificate must name the host as the MX record names it. */
 	id.smtp.tls_name = ad->host;
+	if (a->cfg.connect_gate && !id.no_smtp &&
+	    !addr_connect_allowed(af, addr, a->cfg.allow_private))
+		audit_refuse_addr(a, h, af, addr, &id);
 	a->pending++;
 	identity_start(a->cfg.base, a->cfg.res, &id, h->name, af, addr,
 	    a->cfg.port, audit_addr_done, ctx);
@@ -330,6 +361,20 @@ audit_sts_host_done(const struct dns_answer *ans, void *arg)
 		    "address (A lookup: %s)", a->sts_host,
 		    dns_outcome_name(ans->outcome));
 		a->sts_error_temporary = dns_outcome_is_temporary(ans->outcome);
+		audit_op_done(a);
+		return;
+	}
+	if (a->cfg.connect_gate && !addr_connect_allowed(AF_INET,
+	    &((struct sockaddr_in *)&ss)->sin_addr, a->cfg.allow_private)) {
+		char text[INET_ADDRSTRLEN];
+		const struct in_addr *in = &((struct sockaddr_in *)&ss)->sin_addr;
+
+		inet_ntop(AF_INET, in, text, sizeof(text));
+		snprintf(a->sts_error, sizeof(a->sts_error), "%s resolves to "
+		    "%s, %s: not fetched (only public addresses are allowed "
+		    "unless --allow-private)", a->sts_host, text,
+		    addr_class_reason(addr_classify(AF_INET, in)));
+		a->sts_error_temporary = false;
 		audit_op_done(a);
 		return;
 	}

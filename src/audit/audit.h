@@ -51,6 +51,17 @@ struct audit_config {
 	const struct dnsbl_set	*lists;		/* blacklists to ask */
 	const char *const	*selectors;	/* DKIM; NULL: the defaults */
 	size_t			 nselectors;
+	/*
+	 * The address gate, for servers that audit a domain a client chose
+	 * (`mxdiag mcp`): when set, SMTP probes of MX hosts and the MTA-STS
+	 * fetch go only to addresses addr_connect_allowed(af, addr,
+	 * allow_private) accepts. A refused address is a finding (MX:
+	 * mx.address_refused, and its DNS checks still run; MTA-STS:
+	 * mtasts.policy_fetch with the reason), never a silent skip. The
+	 * CLI leaves it off: its user chose the domain and the network.
+	 */
+	bool			 connect_gate;
+	bool			 allow_private;
 };
 
 /* One section of the report. A section that did not run is absent. */

@@ -22,6 +22,7 @@
 
 #include "bulk/input.h"
 #include "check/names.h"
+#include "dns/hostaddr.h"
 #include "report/emit.h"
 #include "report/jsonw.h"
 #include "report/report.h"
@@ -61,9 +62,6 @@ struct bulk_host {
 	struct bulk_run		*run;
 	struct bulk_line	*line;
 	char			 key[256];
-	int			 pending;
-	struct dns_answer	 a, aaaa;
-	bool			 have_a, have_aaaa;
 };
 
 struct bulk_dest {
@@ -515,46 +513,21 @@ bulk_address(struct bulk_run *run, struct bulk_line *l, const char *key,
 /* ---- hostnames ---- */
 
 static void
-bulk_host_done(const struct dns_answer *ans, void *arg)
+bulk_host_done(const struct dns_hostaddr_result *r, void *arg)
 {
 	struct bulk_host *h = arg;
 	struct bulk_run *run = h->run;
 	size_t n = 0;
 
-	if (ans->qtype == DNS_T_A) {
-		dns_answer_copy(&h->a, ans);
-		h->have_a = true;
-	} else {
-		dns_answer_copy(&h->aaaa, ans);
-		h->have_aaaa = true;
-	}
-	if (--h->pending > 0)
-		return;
 	/* Every address, IPv4 first, at most as many as `check` takes. */
-	for (int fam = 0; fam < 2; fam++) {
-		const struct dns_answer *a = fam == 0 ? &h->a : &h->aaaa;
-		bool have = fam == 0 ? h->have_a : h->have_aaaa;
-
-		for (size_t i = 0; have && i < a->nrr && n < 16; i++) {
-			const struct dns_rr *rr = &a->rr[i];
-
-			if (rr->type == DNS_T_A) {
-				bulk_address(run, h->line, h->key, AF_INET,
-				    &rr->u.a);
-				n++;
-			} else if (rr->type == DNS_T_AAAA) {
-				bulk_address(run, h->line, h->key, AF_INET6,
-				    &rr->u.aaaa);
-				n++;
-			}
-		}
-	}
+	for (size_t i = 0; i < r->naddrs && n < 16; i++, n++)
+		bulk_address(run, h->line, h->key, r->addrs[i].af,
+		    &r->addrs[i].u);
 	if (n == 0) {
 		struct finding_list fl = { 0 };
 		json_t *o = bulk_line_head("result", h->line);
 
-		names_no_address_finding(&fl, h->key,
-		    h->have_a ? &h->a : NULL, h->have_aaaa ? &h->aaaa : NULL,
+		names_no_address_finding(&fl, h->key, r->a, r->aaaa,
 		    run->cfg->family);
 		json_object_set_new(o, "target", json_string(h->key));
 		json_object_set_new(o, "address", json_null());
@@ -566,8 +539,6 @@ bulk_host_done(const struct dns_answer *ans, void *arg)
 		bulk_emit(run, o);
 		finding_list_clear(&fl);
 	}
-	dns_answer_clear(&h->a);
-	dns_answer_clear(&h->aaaa);
 	bulk_line_unref(h->line);
 	free(h);
 	run->running--;
@@ -584,15 +555,8 @@ bulk_host(struct bulk_run *run, struct bulk_line *l, const char *host)
 	l->refs++;
 	snprintf(h->key, sizeof(h->key), "%s", host);
 	run->running++;
-	if (run->cfg->family != AF_INET6) {
-		h->pending++;
-		dns_resolver_query(run->res, host, DNS_T_A, bulk_host_done, h);
-	}
-	if (run->cfg->family != AF_INET) {
-		h->pending++;
-		dns_resolver_query(run->res, host, DNS_T_AAAA, bulk_host_done,
-		    h);
-	}
+	dns_hostaddr_resolve(run->lookup, host, run->cfg->family,
+	    bulk_host_done, h);
 }
 
 /* ---- input ---- */

@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "cli/common.h"
 #include "dnsbl/dnsbl.h"
+#include "report/report.h"
 #include "util/util.h"
 
 void
@@ -36,54 +37,6 @@ cmd_bl_usage(FILE *out)
 	    "problem), 2 some lists could not be checked (refused, failed their\n"
 	    "test entries, or a temporary DNS failure) and nothing was listed,\n"
 	    "64 usage error.\n", out);
-}
-
-/* Listings win; anything not checked (temperror, a skipped list) makes
- * the run "could not be completed". */
-static int
-bl_exit_status(const struct dnsbl_report *rep)
-{
-	bool problems = false, unchecked = false;
-
-	for (size_t l = 0; l < rep->set->n; l++)
-		for (size_t k = 0; k < rep->lists[l].findings.n; k++) {
-			enum finding_status st = rep->lists[l].findings.v[k]->status;
-
-			if (st == FINDING_TEMPERROR || st == FINDING_SKIPPED)
-				unchecked = true;
-		}
-	for (size_t i = 0; i < rep->ntargets; i++)
-		for (size_t k = 0; k < rep->targets[i].findings.n; k++)
-			switch (rep->targets[i].findings.v[k]->status) {
-			case FINDING_FAIL:
-			case FINDING_PERMERROR:
-			case FINDING_WARNING:
-				problems = true;
-				break;
-			case FINDING_TEMPERROR:
-			case FINDING_SKIPPED:
-				unchecked = true;
-				break;
-			default:
-				break;
-			}
-	return problems ? EXIT_PROBLEMS : unchecked ? EXIT_UNCHECKED :
-	    EXIT_PASS;
-}
-
-static json_t *
-bl_json_resolvers(const struct cli_common *c)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; i < c->dns.nservers; i++) {
-		const struct dns_server *s = &c->dns.servers[i];
-		bool v6 = strchr(s->host, ':') != NULL;
-
-		json_array_append_new(a, json_sprintf("%s%s%s:%d", v6 ? "[" : "",
-		    s->host, v6 ? "]" : "", s->port));
-	}
-	return a;
 }
 
 static void
@@ -162,17 +115,11 @@ cmd_bl(int argc, char **argv)
 	event_base_dispatch(loop.base);
 	cli_loop_close(&loop);
 
-	rc = bl_exit_status(rep);
+	rc = dnsbl_report_exit_code(rep);
 	if (c.format == CLI_FORMAT_JSON) {
-		json_t *root = json_pack("{s:s, s:s, s:o}", "schema",
-		    DNSBL_SCHEMA, "version", "0.1.0", "resolvers",
-		    bl_json_resolvers(&c));
-		json_t *body = dnsbl_report_json(rep);
+		json_t *root = dnsbl_report_document(rep,
+		    report_json_resolvers(&c.dns));
 
-		json_object_update(root, body);
-		json_decref(body);
-		json_object_set_new(json_object_get(root, "summary"),
-		    "exit_code", json_integer(rc));
 		cli_print_json(root);
 		json_decref(root);
 	} else {

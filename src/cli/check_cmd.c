@@ -16,6 +16,7 @@
 #include "cli/cli.h"
 #include "cli/common.h"
 #include "cli/target.h"
+#include "dns/hostaddr.h"
 #include "dns/resolver.h"
 #include "report/report.h"
 #include "util/util.h"
@@ -48,7 +49,6 @@ struct check_target {
 	struct check_ctx	*ctx;
 	struct target		 t;
 	const char		*spec;
-	int			 pending;	/* forward lookups outstanding */
 	struct dns_answer	 a, aaaa;
 	bool			 have_a, have_aaaa;
 	struct finding_list	 findings;	/* target-level */
@@ -187,29 +187,22 @@ check_start_addr(struct check_target *ct, int af, const void *addr)
 }
 
 static void
-check_name_done(const struct dns_answer *ans, void *arg)
+check_name_done(const struct dns_hostaddr_result *r, void *arg)
 {
 	struct check_target *ct = arg;
 
-	if (ans->qtype == DNS_T_A) {
-		dns_answer_copy(&ct->a, ans);
+	/* The answers stay for the report's evidence. */
+	if (r->a != NULL) {
+		dns_answer_copy(&ct->a, r->a);
 		ct->have_a = true;
-	} else {
-		dns_answer_copy(&ct->aaaa, ans);
+	}
+	if (r->aaaa != NULL) {
+		dns_answer_copy(&ct->aaaa, r->aaaa);
 		ct->have_aaaa = true;
 	}
-	if (--ct->pending > 0)
-		return;
 	/* Both families answered: check every address, IPv4 first. */
-	if (ct->have_a)
-		for (size_t i = 0; i < ct->a.nrr; i++)
-			if (ct->a.rr[i].type == DNS_T_A)
-				check_start_addr(ct, AF_INET, &ct->a.rr[i].u.a);
-	if (ct->have_aaaa)
-		for (size_t i = 0; i < ct->aaaa.nrr; i++)
-			if (ct->aaaa.rr[i].type == DNS_T_AAAA)
-				check_start_addr(ct, AF_INET6,
-				    &ct->aaaa.rr[i].u.aaaa);
+	for (size_t i = 0; i < r->naddrs; i++)
+		check_start_addr(ct, r->addrs[i].af, &r->addrs[i].u);
 	if (ct->naddrs == 0)
 		names_no_address_finding(&ct->findings, ct->t.host,
 		    ct->have_a ? &ct->a : NULL,
@@ -251,14 +244,8 @@ check_output(struct check_ctx *ctx)
 	json_t *root = NULL, *targets = NULL;
 
 	if (o->c.format == CLI_FORMAT_JSON) {
-		json_t *resolvers = json_array();
+		json_t *resolvers = report_json_resolvers(&o->c.dns);
 
-		for (size_t i = 0; i < o->c.dns.nservers; i++)
-			json_array_append_new(resolvers, json_sprintf("%s%s%s:%d",
-			    strchr(o->c.dns.servers[i].host, ':') ? "[" : "",
-			    o->c.dns.servers[i].host,
-			    strchr(o->c.dns.servers[i].host, ':') ? "]" : "",
-			    o->c.dns.servers[i].port));
 		targets = json_array();
 		root = json_pack("{s:s, s:s, s:o, s:{s:i, s:i, s:s, s:b, s:s}}",
 		    "schema", REPORT_CHECK_SCHEMA, "version", "0.1.0",
@@ -509,16 +496,8 @@ check_run(int argc, char **argv, bool starttls)
 			check_start_addr(ct, ct->t.af, &ct->t.addr);
 			continue;
 		}
-		if (o.family != AF_INET6) {
-			ct->pending++;
-			dns_resolver_query(ctx.res, ct->t.host, DNS_T_A,
-			    check_name_done, ct);
-		}
-		if (o.family != AF_INET) {
-			ct->pending++;
-			dns_resolver_query(ctx.res, ct->t.host, DNS_T_AAAA,
-			    check_name_done, ct);
-		}
+		dns_hostaddr_resolve(&loop.lookup, ct->t.host, o.family,
+		    check_name_done, ct);
 	}
 	event_base_dispatch(ctx.base);
 	rc = check_output(&ctx);

@@ -170,43 +170,23 @@ cli_default_ehlo(char *out, size_t outlen)
 		snprintf(out, outlen, "mxdiag.invalid");
 }
 
-void
-cli_tally_add(struct cli_tally *t, const struct finding_list *fl)
-{
-	for (size_t i = 0; i < fl->n; i++)
-		switch (fl->v[i]->status) {
-		case FINDING_FAIL:
-		case FINDING_PERMERROR:
-		case FINDING_WARNING:
-			t->problems = true;
-			break;
-		case FINDING_TEMPERROR:
-			t->temporary = true;
-			break;
-		default:
-			break;
-		}
-}
-
-int
-cli_tally_exit(const struct cli_tally *t)
-{
-	return t->problems ? EXIT_PROBLEMS : t->temporary ? EXIT_UNCHECKED :
-	    EXIT_PASS;
-}
+_Static_assert(FINDING_EXIT_PASS == EXIT_PASS &&
+    FINDING_EXIT_PROBLEMS == EXIT_PROBLEMS &&
+    FINDING_EXIT_UNCHECKED == EXIT_UNCHECKED,
+    "reports' exit_code is the command's exit status");
 
 int
 cli_exit_status(const struct finding_list *fl, bool *problems,
     bool *temporary)
 {
-	struct cli_tally t = { false, false };
+	struct finding_tally t = { false, false };
 
-	cli_tally_add(&t, fl);
+	finding_tally_add(&t, fl);
 	if (problems)
 		*problems = t.problems;
 	if (temporary)
 		*temporary = t.temporary;
-	return cli_tally_exit(&t);
+	return finding_tally_exit(&t);
 }
 
 void

@@ -62,18 +62,7 @@ int cli_parse_ehlo(const char *arg, char *out, size_t outlen);
  * "mxdiag.invalid" (a name that can never be mistaken for a real one). */
 void cli_default_ehlo(char *out, size_t outlen);
 
-/*
- * The shared exit convention from findings: any fail, permerror or
- * warning is a problem (1); otherwise any temperror means the run could
- * not be completed (2); else 0. Fold several lists into one tally.
- */
-struct cli_tally {
-	bool	problems;
-	bool	temporary;
-};
-void cli_tally_add(struct cli_tally *t, const struct finding_list *fl);
-int cli_tally_exit(const struct cli_tally *t);
-/* Both at once, for a single list. */
+/* The exit status of one list (finding_tally_*), and its two halves. */
 int cli_exit_status(const struct finding_list *fl, bool *problems,
     bool *temporary);
 

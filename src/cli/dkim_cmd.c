@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "cli/common.h"
 #include "dkim/dkim.h"
+#include "report/report.h"
 #include "util/util.h"
 
 void
@@ -34,34 +35,6 @@ cmd_dkim_usage(FILE *out)
 	    "Exit status: 0 all checks passed, 1 problems found, 2 some lookups\n"
 	    "failed temporarily (and no problem was found), 64 usage error.\n",
 	    out);
-}
-
-/* Fold every finding of the report into the exit status: a problem
- * anywhere wins over a temporary failure. */
-static int
-dkim_exit_status(const struct dkim_report *rep)
-{
-	struct cli_tally t = { false, false };
-
-	for (size_t i = 0; i < rep->n; i++)
-		cli_tally_add(&t, &rep->sel[i].findings);
-	cli_tally_add(&t, &rep->findings);
-	return cli_tally_exit(&t);
-}
-
-static json_t *
-dkim_json_resolvers(const struct cli_common *c)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; i < c->dns.nservers; i++) {
-		const struct dns_server *s = &c->dns.servers[i];
-		bool v6 = strchr(s->host, ':') != NULL;
-
-		json_array_append_new(a, json_sprintf("%s%s%s:%d", v6 ? "[" : "",
-		    s->host, v6 ? "]" : "", s->port));
-	}
-	return a;
 }
 
 static void
@@ -151,16 +124,11 @@ cmd_dkim(int argc, char **argv)
 		cli_loop_close(&loop);
 	}
 
-	rc = dkim_exit_status(rep);
+	rc = dkim_report_exit_code(rep);
 	if (c.format == CLI_FORMAT_JSON) {
-		json_t *root = json_pack("{s:s, s:s, s:o}", "schema", DKIM_SCHEMA,
-		    "version", "0.1.0", "resolvers", dkim_json_resolvers(&c));
-		json_t *body = dkim_report_json(rep);
+		json_t *root = dkim_report_document(rep,
+		    report_json_resolvers(&c.dns));
 
-		json_object_update(root, body);
-		json_decref(body);
-		json_object_set_new(json_object_get(root, "summary"),
-		    "exit_code", json_integer(rc));
 		cli_print_json(root);
 		json_decref(root);
 	} else {

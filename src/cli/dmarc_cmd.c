@@ -66,7 +66,7 @@ cmd_dmarc(int argc, char **argv)
 	struct finding_list fl = { 0 };
 	const char *draft = NULL, *psl_path = NULL;
 	char err[256];
-	bool done = false, problems, temporary;
+	bool done = false;
 	int opt, handled, rc;
 
 	cli_common_init(&c);
@@ -131,19 +131,10 @@ cmd_dmarc(int argc, char **argv)
 		return EXIT_SOFTWARE;
 	}
 	dmarc_judge(&d, &fl);
-	rc = cli_exit_status(&fl, &problems, &temporary);
+	rc = cli_exit_status(&fl, NULL, NULL);
 	if (c.format == CLI_FORMAT_JSON) {
-		json_t *doc = json_object(), *body = dmarc_json(&d, &fl);
+		json_t *doc = dmarc_document(&d, &fl);
 
-		json_object_set_new(doc, "schema",
-		    json_string(POLICY_DMARC_SCHEMA));
-		json_object_set_new(doc, "version", json_string("0.1.0"));
-		json_object_update(doc, body);
-		json_decref(body);
-		json_object_set_new(doc, "summary", json_pack(
-		    "{s:s, s:b, s:b, s:i}", "status", finding_status_name(
-		    finding_list_worst(&fl)), "problems", problems,
-		    "temporary_failures", temporary, "exit_code", rc));
 		cli_print_json(doc);
 		json_decref(doc);
 	} else {

@@ -25,7 +25,8 @@ cmd_mcp_usage(FILE *out)
 	    "A Model Context Protocol server on stdin/stdout (newline-delimited\n"
 	    "JSON-RPC 2.0), for AI assistants: protocol versions 2026-07-28\n"
 	    "(server/discover, no handshake) and 2025-11-25 (initialize).\n"
-	    "Tools: check_identity. Logs go to stderr. See docs/mcp.md.\n"
+	    "Tools: check_identity, check_spf, check_dmarc, check_dkim,\n"
+	    "check_blacklists, audit_domain. Logs go to stderr. See docs/mcp.md.\n"
 	    "\n"
 	    "Options:\n"
 	    "  --resolver IP[:PORT]  DNS server to ask (repeatable; [IPv6]:PORT);\n"
@@ -95,6 +96,7 @@ cmd_mcp(int argc, char **argv)
 	cfg.res = loop.res;
 	cfg.timeout_ms = common.timeout_ms;
 	cfg.ehlo = ehlo;
+	cfg.dns = &common.dns;
 	cfg.version = MXDIAG_VERSION;
 	srv = mcp_server_new(&cfg, mcp_stdio_reply, NULL);
 	fprintf(stderr, "mxdiag mcp: serving MCP %s and %s on stdio%s\n",

@@ -98,6 +98,14 @@ enum finding_status dkim_report_worst(const struct dkim_report *rep);
 /* Rendering (dkim/render.c): a new JSON object ("schema" mxdiag.dkim/1
  * fields without the envelope the command adds), and text. */
 json_t *dkim_report_json(const struct dkim_report *rep);
+/* The exit code of the report (FINDING_EXIT_*): a problem anywhere wins
+ * over a temporary failure. */
+int dkim_report_exit_code(const struct dkim_report *rep);
+/* The whole document of `mxdiag dkim --format json` (schema, version,
+ * resolvers, the report, summary.exit_code). resolvers is taken (NULL:
+ * an empty array). New. */
+json_t *dkim_report_document(const struct dkim_report *rep,
+    json_t *resolvers);
 void dkim_report_text(FILE *out, const struct dkim_report *rep,
     const struct report_style *st);
 

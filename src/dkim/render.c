@@ -160,3 +160,29 @@ dkim_report_text(FILE *out, const struct dkim_report *rep,
 	for (size_t k = 0; k < rep->findings.n; k++)
 		report_text_finding(out, rep->findings.v[k], st);
 }
+
+int
+dkim_report_exit_code(const struct dkim_report *rep)
+{
+	struct finding_tally t = { false, false };
+
+	for (size_t i = 0; i < rep->n; i++)
+		finding_tally_add(&t, &rep->sel[i].findings);
+	finding_tally_add(&t, &rep->findings);
+	return finding_tally_exit(&t);
+}
+
+json_t *
+dkim_report_document(const struct dkim_report *rep, json_t *resolvers)
+{
+	json_t *root = json_pack("{s:s, s:s, s:o}", "schema", DKIM_SCHEMA,
+	    "version", "0.1.0", "resolvers", resolvers ? resolvers :
+	    json_array());
+	json_t *body = dkim_report_json(rep);
+
+	json_object_update(root, body);
+	json_decref(body);
+	json_object_set_new(json_object_get(root, "summary"), "exit_code",
+	    json_integer(dkim_report_exit_code(rep)));
+	return root;
+}

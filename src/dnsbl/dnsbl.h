@@ -124,6 +124,14 @@ void dnsbl_report_judge(struct dnsbl_report *rep);
 
 /* Rendering: a new JSON object (the body of schema mxdiag.bl/1), text. */
 json_t *dnsbl_report_json(const struct dnsbl_report *rep);
+/* The exit code of the report (FINDING_EXIT_*): listings win; anything
+ * not checked (temperror, a skipped list) makes it "unchecked". */
+int dnsbl_report_exit_code(const struct dnsbl_report *rep);
+/* The whole document of `mxdiag bl --format json` (schema, version,
+ * resolvers, the report, summary.exit_code). resolvers is taken (NULL:
+ * an empty array). New. */
+json_t *dnsbl_report_document(const struct dnsbl_report *rep,
+    json_t *resolvers);
 /* One target's object of that report (its results and findings). */
 json_t *dnsbl_target_json(const struct dnsbl_report *rep,
     const struct dnsbl_target *t);

@@ -159,3 +159,49 @@ dnsbl_report_text(FILE *out, const struct dnsbl_report *rep,
 			report_text_finding(out, t->findings.v[k], st);
 	}
 }
+
+int
+dnsbl_report_exit_code(const struct dnsbl_report *rep)
+{
+	bool problems = false, unchecked = false;
+
+	for (size_t l = 0; l < rep->set->n; l++)
+		for (size_t k = 0; k < rep->lists[l].findings.n; k++) {
+			enum finding_status st = rep->lists[l].findings.v[k]->status;
+
+			if (st == FINDING_TEMPERROR || st == FINDING_SKIPPED)
+				unchecked = true;
+		}
+	for (size_t i = 0; i < rep->ntargets; i++)
+		for (size_t k = 0; k < rep->targets[i].findings.n; k++)
+			switch (rep->targets[i].findings.v[k]->status) {
+			case FINDING_FAIL:
+			case FINDING_PERMERROR:
+			case FINDING_WARNING:
+				problems = true;
+				break;
+			case FINDING_TEMPERROR:
+			case FINDING_SKIPPED:
+				unchecked = true;
+				break;
+			default:
+				break;
+			}
+	return problems ? FINDING_EXIT_PROBLEMS : unchecked ? FINDING_EXIT_UNCHECKED :
+	    FINDING_EXIT_PASS;
+}
+
+json_t *
+dnsbl_report_document(const struct dnsbl_report *rep, json_t *resolvers)
+{
+	json_t *root = json_pack("{s:s, s:s, s:o}", "schema", DNSBL_SCHEMA,
+	    "version", "0.1.0", "resolvers", resolvers ? resolvers :
+	    json_array());
+	json_t *body = dnsbl_report_json(rep);
+
+	json_object_update(root, body);
+	json_decref(body);
+	json_object_set_new(json_object_get(root, "summary"), "exit_code",
+	    json_integer(dnsbl_report_exit_code(rep)));
+	return root;
+}

@@ -53,10 +53,13 @@
 #define MCP_LIST_TTL_MS		3600000
 
 static const char mcp_instructions[] =
-    "mxdiag diagnoses the identity of mail servers: reverse DNS (PTR), "
-    "forward-confirmed reverse DNS (iprev), the SMTP banner and EHLO name, "
-    "and whether they agree. Give host names or IP addresses, never URLs. "
-    "Results are the same JSON as `mxdiag check --format json`; a finding "
+    "mxdiag diagnoses e-mail setups: audit_domain audits a whole domain "
+    "(MX hosts, SPF, DMARC, DKIM, MTA-STS, blacklists, with a grade); "
+    "check_identity checks one mail server's identity (PTR, iprev, banner, "
+    "EHLO); check_spf, check_dmarc, check_dkim and check_blacklists check "
+    "one part. Give domain names, host names or IP addresses, never URLs. "
+    "Results are the same JSON as the mxdiag command line's "
+    "--format json; a finding "
     "with status fail, warning or permerror is a problem, temperror means "
     "the check could not finish (try again later), never a verdict.";
 
@@ -302,6 +305,7 @@ mcp_tools_call_req(struct mcp_server *s, json_t *id, enum mcp_era era,
 	ctx.allow_private = s->cfg.allow_private;
 	ctx.timeout_ms = s->cfg.timeout_ms;
 	ctx.ehlo = s->cfg.ehlo;
+	ctx.dns = s->cfg.dns;
 
 	c = xcalloc(1, sizeof(*c));
 	c->srv = s;

@@ -42,6 +42,9 @@ struct mcp_config {
 	bool			 allow_private;	/* --allow-private */
 	int			 timeout_ms;	/* DNS and SMTP phases */
 	const char		*ehlo;		/* borrowed; outlives the server */
+	/* borrowed; the DNS servers named in reports ("resolvers"), NULL:
+	 * none named */
+	const struct dns_config	*dns;
 	const char		*version;	/* serverInfo.version */
 };
 

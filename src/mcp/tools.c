@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "check/identity.h"
+#include "dns/hostaddr.h"
 #include "dns/resolver.h"
 #include "net/addrclass.h"
 #include "report/report.h"
@@ -22,7 +23,6 @@
 #include "util/util.h"
 
 #define CI_ADDRS_MAX	16	/* addresses of one host name checked */
-#define CI_PROBLEMS_MAX	3	/* problems named in the text summary */
 
 json_t *
 mcp_tool_error(const char *fmt, ...)
@@ -103,6 +103,7 @@ struct ci_call {
 	int			 port;
 	char			 expected[256];
 	struct identity_options	 id;
+	struct dns_lookup	 lookup;
 	int			 pending;	/* lookups and checks running */
 	struct dns_answer	 a, aaaa;
 	bool			 have_a, have_aaaa;
@@ -156,7 +157,7 @@ ci_summary(const struct identity_facts *f, const struct identity_verdict *v)
 
 		if (!finding_status_is_problem(fd->status))
 			continue;
-		if (nprob++ == CI_PROBLEMS_MAX) {
+		if (nprob++ == MCP_PROBLEMS_MAX) {
 			fputs("; ...", m);
 			break;
 		}
@@ -273,25 +274,21 @@ ci_fail_nothing(struct ci_call *c)
 }
 
 static void
-ci_name_done(const struct dns_answer *ans, void *arg)
+ci_name_done(const struct dns_hostaddr_result *r, void *arg)
 {
 	struct ci_call *c = arg;
 
-	if (ans->qtype == DNS_T_A) {
-		dns_answer_copy(&c->a, ans);
+	if (r->a != NULL) {
+		dns_answer_copy(&c->a, r->a);
 		c->have_a = true;
-	} else {
-		dns_answer_copy(&c->aaaa, ans);
+	}
+	if (r->aaaa != NULL) {
+		dns_answer_copy(&c->aaaa, r->aaaa);
 		c->have_aaaa = true;
 	}
-	if (--c->pending > 0)
-		return;
-	for (size_t i = 0; i < c->a.nrr; i++)
-		if (c->a.rr[i].type == DNS_T_A)
-			ci_add_addr(c, AF_INET, &c->a.rr[i].u.a);
-	for (size_t i = 0; i < c->aaaa.nrr; i++)
-		if (c->aaaa.rr[i].type == DNS_T_AAAA)
-			ci_add_addr(c, AF_INET6, &c->aaaa.rr[i].u.aaaa);
+	c->pending--;
+	for (size_t i = 0; i < r->naddrs; i++)
+		ci_add_addr(c, r->addrs[i].af, &r->addrs[i].u);
 	if (c->naddrs == 0) {
 		ci_fail_nothing(c);
 		return;
@@ -300,8 +297,8 @@ ci_name_done(const struct dns_answer *ans, void *arg)
 }
 
 /* Why spec is not a host name or an address, or NULL when it is one. */
-static const char *
-ci_target_problem(const char *spec)
+const char *
+mcp_target_problem(const char *spec)
 {
 	if (strstr(spec, "://") != NULL || strpbrk(spec, "/?#@") != NULL)
 		return "a URL or path is not a target: give a host name "
@@ -405,7 +402,7 @@ ci_call(const struct mcp_tool_ctx *ctx, json_t *args, mcp_tool_done *done,
 		}
 	} else if (!smtp_hostname_valid(c->target)) {
 		ci_finish(c, mcp_tool_error("%s: %s", c->target,
-		    ci_target_problem(c->target)));
+		    mcp_target_problem(c->target)));
 		return MCP_TOOLS_STARTED;
 	}
 	if (ctx->res == NULL || ctx->base == NULL) {
@@ -416,21 +413,25 @@ ci_call(const struct mcp_tool_ctx *ctx, json_t *args, mcp_tool_done *done,
 		ci_start(c);
 		return MCP_TOOLS_STARTED;
 	}
-	c->pending = 2;
-	dns_resolver_query(ctx->res, c->target, DNS_T_A, ci_name_done, c);
-	dns_resolver_query(ctx->res, c->target, DNS_T_AAAA, ci_name_done, c);
+	c->pending = 1;
+	dns_lookup_from_resolver(&c->lookup, ctx->res);
+	dns_hostaddr_resolve(&c->lookup, c->target, AF_UNSPEC, ci_name_done,
+	    c);
 	return MCP_TOOLS_STARTED;
 }
 
 /* ---- the table ---- */
 
-static const struct {
-	const char		*name;
-	json_t			*(*definition)(void);
-	enum mcp_tools_status	(*call)(const struct mcp_tool_ctx *, json_t *,
-				    mcp_tool_done *, void *, char *, size_t);
-} mcp_tools[] = {
-	{ "check_identity", ci_definition, ci_call },
+static const struct mcp_tool mcp_tool_check_identity = {
+	"check_identity", ci_definition, ci_call };
+
+static const struct mcp_tool *const mcp_tools[] = {
+	&mcp_tool_check_identity,
+	&mcp_tool_check_spf,
+	&mcp_tool_check_dmarc,
+	&mcp_tool_check_dkim,
+	&mcp_tool_check_blacklists,
+	&mcp_tool_audit_domain,
 };
 
 json_t *
@@ -439,7 +440,7 @@ mcp_tools_list(void)
 	json_t *a = json_array();
 
 	for (size_t i = 0; i < sizeof(mcp_tools) / sizeof(mcp_tools[0]); i++)
-		json_array_append_new(a, mcp_tools[i].definition());
+		json_array_append_new(a, mcp_tools[i]->definition());
 	return a;
 }
 
@@ -448,10 +449,11 @@ mcp_tools_call(const struct mcp_tool_ctx *ctx, const char *name, json_t *args,
     mcp_tool_done *done, void *arg, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < sizeof(mcp_tools) / sizeof(mcp_tools[0]); i++)
-		if (strcmp(mcp_tools[i].name, name) == 0)
-			return mcp_tools[i].call(ctx, args, done, arg, err,
+		if (strcmp(mcp_tools[i]->name, name) == 0)
+			return mcp_tools[i]->call(ctx, args, done, arg, err,
 			    errlen);
 	snprintf(err, errlen, "unknown tool (this server has: "
-	    "check_identity)");
+	    "check_identity, check_spf, check_dmarc, check_dkim, "
+	    "check_blacklists, audit_domain)");
 	return MCP_TOOLS_UNKNOWN;
 }

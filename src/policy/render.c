@@ -297,3 +297,21 @@ bimi_text(FILE *out, const struct bimi_check *b,
 	for (size_t i = 0; i < fl->n; i++)
 		report_text_finding(out, fl->v[i], st);
 }
+
+json_t *
+dmarc_document(const struct dmarc_discovery *d, const struct finding_list *fl)
+{
+	struct finding_tally t = { false, false };
+	json_t *doc = json_object(), *body = dmarc_json(d, fl);
+
+	finding_tally_add(&t, fl);
+	json_object_set_new(doc, "schema", json_string(POLICY_DMARC_SCHEMA));
+	json_object_set_new(doc, "version", json_string("0.1.0"));
+	json_object_update(doc, body);
+	json_decref(body);
+	json_object_set_new(doc, "summary", json_pack("{s:s, s:b, s:b, s:i}",
+	    "status", finding_status_name(finding_list_worst(fl)), "problems",
+	    t.problems, "temporary_failures", t.temporary, "exit_code",
+	    finding_tally_exit(&t)));
+	return doc;
+}

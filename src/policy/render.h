@@ -24,6 +24,11 @@
  * reference; the caller owns it. */
 json_t *dmarc_json(const struct dmarc_discovery *d,
     const struct finding_list *fl);
+/* The whole document of `mxdiag dmarc --format json`: schema, version,
+ * dmarc_json()'s fields, and summary (status, problems,
+ * temporary_failures, exit_code). New. */
+json_t *dmarc_document(const struct dmarc_discovery *d,
+    const struct finding_list *fl);
 void dmarc_text(FILE *out, const struct dmarc_discovery *d,
     const struct finding_list *fl, const struct report_style *st);
 

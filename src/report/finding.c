@@ -177,3 +177,37 @@ finding_list_worst(const struct finding_list *fl)
 			worst = fl->v[i]->status;
 	return worst;
 }
+
+void
+finding_tally_add(struct finding_tally *t, const struct finding_list *fl)
+{
+	for (size_t i = 0; i < fl->n; i++)
+		switch (fl->v[i]->status) {
+		case FINDING_FAIL:
+		case FINDING_PERMERROR:
+		case FINDING_WARNING:
+			t->problems = true;
+			break;
+		case FINDING_TEMPERROR:
+			t->temporary = true;
+			break;
+		default:
+			break;
+		}
+}
+
+int
+finding_tally_exit(const struct finding_tally *t)
+{
+	return t->problems ? FINDING_EXIT_PROBLEMS : t->temporary ?
+	    FINDING_EXIT_UNCHECKED : FINDING_EXIT_PASS;
+}
+
+int
+finding_list_exit_code(const struct finding_list *fl)
+{
+	struct finding_tally t = { false, false };
+
+	finding_tally_add(&t, fl);
+	return finding_tally_exit(&t);
+}

@@ -79,4 +79,23 @@ int finding_status_rank(enum finding_status st);
 /* Warning, fail, temperror and permerror: what needs someone's attention. */
 bool finding_status_is_problem(enum finding_status st);
 
+/*
+ * The shared exit convention from findings, for the CLI's exit status and
+ * the "exit_code" of every JSON report: any fail, permerror or warning is
+ * a problem (1); otherwise any temperror means the run could not be
+ * completed (2); else 0. Fold several lists into one tally.
+ */
+#define FINDING_EXIT_PASS	0
+#define FINDING_EXIT_PROBLEMS	1
+#define FINDING_EXIT_UNCHECKED	2
+struct finding_tally {
+	bool	problems;
+	bool	temporary;
+};
+void finding_tally_add(struct finding_tally *t, const struct finding_list *fl);
+/* FINDING_EXIT_*. */
+int finding_tally_exit(const struct finding_tally *t);
+/* The exit code of one list (FINDING_EXIT_*). */
+int finding_list_exit_code(const struct finding_list *fl);
+
 #endif

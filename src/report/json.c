@@ -352,3 +352,18 @@ report_text_address_summary(struct jsonw *w, int nfields,
 	json_address_generic(&e, v);
 	json_findings(&e, &v->findings, brief);
 }
+
+json_t *
+report_json_resolvers(const struct dns_config *cfg)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; cfg != NULL && i < cfg->nservers; i++) {
+		const struct dns_server *sv = &cfg->servers[i];
+		bool v6 = strchr(sv->host, ':') != NULL;
+
+		json_array_append_new(a, json_sprintf("%s%s%s:%d",
+		    v6 ? "[" : "", sv->host, v6 ? "]" : "", sv->port));
+	}
+	return a;
+}

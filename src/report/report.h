@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "check/identity.h"
+#include "dns/resolver.h"
 #include "report/finding.h"
 
 #define REPORT_CHECK_SCHEMA	"mxdiag.check/1"
@@ -55,5 +56,8 @@ json_t *report_json_findings(const struct finding_list *fl);
 json_t *report_json_findings_brief(const struct finding_list *fl);
 /* The A/AAAA addresses of an answer, as an array of strings. */
 json_t *report_json_addresses(const struct dns_answer *ans);
+/* The DNS servers of cfg as "IP:PORT" / "[IPv6]:PORT" strings (the
+ * reports' "resolvers"); an empty array for the system's. New. */
+json_t *report_json_resolvers(const struct dns_config *cfg);
 
 #endif

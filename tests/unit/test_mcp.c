@@ -141,13 +141,16 @@ static const struct {
 	    V26 ",\"name\":\"check_identity\",\"arguments\":{}}}", -32602, "18",
 	    { NULL }, { NULL }, { NULL } },
 	{ "{\"jsonrpc\":\"2.0\",\"id\":19,\"method\":\"tools/call\",\"params\":{"
-	    "\"name\":\"check_identity\",\"arguments\":{\"target\":\"192.0.2.1\","
+	    "\"name\":\"check_identity\",\"arguments\":"
+	    "{\"target\":\"192.0.2.1\","
 	    "\"port\":0}}}", -32602, "19", { NULL }, { NULL }, { NULL } },
 	{ "{\"jsonrpc\":\"2.0\",\"id\":20,\"method\":\"tools/call\",\"params\":{"
-	    "\"name\":\"check_identity\",\"arguments\":{\"target\":\"192.0.2.1\","
+	    "\"name\":\"check_identity\",\"arguments\":"
+	    "{\"target\":\"192.0.2.1\","
 	    "\"no_smtp\":\"yes\"}}}", -32602, "20", { NULL }, { NULL }, { NULL } },
 	{ "{\"jsonrpc\":\"2.0\",\"id\":21,\"method\":\"tools/call\",\"params\":{"
-	    "\"name\":\"check_identity\",\"arguments\":{\"target\":\"192.0.2.1\","
+	    "\"name\":\"check_identity\",\"arguments\":"
+	    "{\"target\":\"192.0.2.1\","
 	    "\"url\":\"x\"}}}", -32602, "21", { NULL }, { NULL }, { NULL } },
 	{ "{\"jsonrpc\":\"2.0\",\"id\":22,\"method\":\"tools/call\",\"params\":{"
 	    "\"name\":7}}", -32602, "22", { NULL }, { NULL }, { NULL } },
@@ -177,6 +180,189 @@ static const struct {
 	    "\"name\":\"check_identity\",\"arguments\":{\"target\":"
 	    "\"192.0.2.1\",\"expected_name\":\"not a name\"}}}", 0, "28",
 	    { NULL }, { NULL }, { "result.isError=true" } },
+
+	/* the DNS tools: arguments that break the schema (-32602) */
+	{ "{\"jsonrpc\":\"2.0\",\"id\":50,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"check_spf\",\"arguments\":{}}}", -32602, "50",
+	    { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":51,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"check_spf\",\"arguments\":"
+	    "{\"domain\":7}}}", -32602, "51",
+	    { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":52,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"check_spf\",\"arguments\":"
+	    "{\"domain\":\"example.com\",\"url\":\"x\"}}}", -32602, "52",
+	    { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":53,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"check_dmarc\",\"arguments\":{}}}", -32602, "53",
+	    { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":54,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"check_dmarc\",\"arguments\":"
+	    "{\"domain\":\"example.com\",\"record\":true}}}", -32602, "54",
+	    { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":55,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"check_dkim\",\"arguments\":"
+	    "{\"selector\":[\"s1\"]}}}", -32602, "55",
+	    { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":56,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"check_dkim\",\"arguments\":"
+	    "{\"domain\":\"example.com\",\"selector\":\"s1\"}}}", -32602, "56",
+	    { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":57,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"check_dkim\",\"arguments\":"
+	    "{\"domain\":\"example.com\",\"selector\":[]}}}", -32602, "57",
+	    { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":58,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"check_blacklists\",\"arguments\":{}}}", -32602, "58",
+	    { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":59,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"check_blacklists\",\"arguments\":"
+	    "{\"targets\":[]}}}", -32602, "59",
+	    { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":60,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"check_blacklists\",\"arguments\":"
+	    "{\"targets\":\"192.0.2.1\"}}}", -32602, "60",
+	    { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":61,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"check_blacklists\",\"arguments\":"
+	    "{\"targets\":[7]}}}", -32602, "61",
+	    { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":62,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"check_blacklists\",\"arguments\":"
+	    "{\"targets\":[\"192.0.2.1\"],\"lists\":[\"x\"]}}}", -32602, "62",
+	    { NULL }, { NULL }, { NULL } },
+	/* the DNS tools: refused targets and no resolver (isError) */
+	{ "{\"jsonrpc\":\"2.0\",\"id\":70,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"check_spf\",\"arguments\":"
+	    "{\"domain\":\"https://example.com/\"}}}", 0, "70",
+	    { "result.content.0.text" }, { "result.structuredContent" },
+	    { "result.isError=true" } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":71,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"check_spf\",\"arguments\":"
+	    "{\"domain\":\"192.0.2.1\"}}}", 0, "71",
+	    { "result.content.0.text" }, { "result.structuredContent" },
+	    { "result.isError=true" } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":72,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"check_spf\",\"arguments\":"
+	    "{\"record\":\"v=spf1 -all\"}}}", 0, "72",
+	    { "result.content.0.text" }, { "result.structuredContent" },
+	    { "result.isError=true" } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":73,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"check_spf\",\"arguments\":"
+	    "{\"domain\":\"example.com\"}}}", 0, "73",
+	    { "result.content.0.text" }, { "result.structuredContent" },
+	    { "result.isError=true" } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":74,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"check_dmarc\",\"arguments\":"
+	    "{\"domain\":\"http://example.com\"}}}", 0, "74",
+	    { "result.content.0.text" }, { "result.structuredContent" },
+	    { "result.isError=true" } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":75,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"check_dmarc\",\"arguments\":"
+	    "{\"domain\":\"user@example.com\"}}}", 0, "75",
+	    { "result.content.0.text" }, { "result.structuredContent" },
+	    { "result.isError=true" } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":76,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"check_dmarc\",\"arguments\":"
+	    "{\"domain\":\"example.com\"}}}", 0, "76",
+	    { "result.content.0.text" }, { "result.structuredContent" },
+	    { "result.isError=true" } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":77,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"check_dkim\",\"arguments\":"
+	    "{\"domain\":\"example.com/x\"}}}", 0, "77",
+	    { "result.content.0.text" }, { "result.structuredContent" },
+	    { "result.isError=true" } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":78,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"check_dkim\",\"arguments\":"
+	    "{\"domain\":\"example.com\",\"record\":\"v=DKIM1; p=\"}}}",
+	    0, "78",
+	    { "result.content.0.text" }, { "result.structuredContent" },
+	    { "result.isError=true" } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":79,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"check_dkim\",\"arguments\":"
+	    "{\"domain\":\"example.com\",\"selector\":[\"a b\"]}}}", 0, "79",
+	    { "result.content.0.text" }, { "result.structuredContent" },
+	    { "result.isError=true" } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":80,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"check_dkim\",\"arguments\":"
+	    "{\"domain\":\"example.com\"}}}", 0, "80",
+	    { "result.content.0.text" }, { "result.structuredContent" },
+	    { "result.isError=true" } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":81,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"check_blacklists\",\"arguments\":"
+	    "{\"targets\":[\"192.0.2.1\",\"https://evil.example/\"]}}}",
+	    0, "81",
+	    { "result.content.0.text" }, { "result.structuredContent" },
+	    { "result.isError=true" } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":82,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"check_blacklists\",\"arguments\":"
+	    "{\"targets\":[\"mail.example.com:25\"]}}}", 0, "82",
+	    { "result.content.0.text" }, { "result.structuredContent" },
+	    { "result.isError=true" } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":83,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"check_blacklists\",\"arguments\":"
+	    "{\"targets\":[\"192.0.2.1\"]}}}", 0, "83",
+	    { "result.content.0.text" }, { "result.structuredContent" },
+	    { "result.isError=true" } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":84,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"check_spf\",\"arguments\":"
+	    "{\"domain\":\"example.com\",\"sender\":\"a\\u0001b@example.com\"}}}",
+	    0, "84",
+	    { "result.content.0.text" }, { "result.structuredContent" },
+	    { "result.isError=true" } },
+	/* audit_domain: schema violations, refused arguments, no resolver */
+	{ "{\"jsonrpc\":\"2.0\",\"id\":63,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"audit_domain\",\"arguments\":"
+	    "{\"domain\":\"example.com\",\"ip\":\"192.0.2.1\"}}}", -32602, "63",
+	    { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":64,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"audit_domain\",\"arguments\":"
+	    "{\"domain\":\"example.com\",\"no_smtp\":\"yes\"}}}", -32602, "64",
+	    { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":65,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"audit_domain\",\"arguments\":"
+	    "{\"domain\":\"example.com\",\"port\":25}}}", -32602, "65",
+	    { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":86,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"audit_domain\",\"arguments\":"
+	    "{\"domain\":\"https://example.com/\"}}}", 0, "86",
+	    { "result.content.0.text" }, { "result.structuredContent" },
+	    { "result.isError=true" } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":87,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"audit_domain\",\"arguments\":"
+	    "{\"domain\":\"example.com\",\"ip\":[\"192.0.2.1:25\"]}}}", 0, "87",
+	    { "result.content.0.text" }, { "result.structuredContent" },
+	    { "result.isError=true" } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":88,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"audit_domain\",\"arguments\":"
+	    "{\"domain\":\"example.com\",\"helo\":\"not a name\"}}}", 0, "88",
+	    { "result.content.0.text" }, { "result.structuredContent" },
+	    { "result.isError=true" } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":89,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"audit_domain\",\"arguments\":"
+	    "{\"domain\":\"example.com\",\"selector\":[\"a/b\"]}}}", 0, "89",
+	    { "result.content.0.text" }, { "result.structuredContent" },
+	    { "result.isError=true" } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":90,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"audit_domain\",\"arguments\":"
+	    "{\"domain\":\"example.com\",\"no_smtp\":true}}}", 0, "90",
+	    { "result.content.0.text" }, { "result.structuredContent" },
+	    { "result.isError=true" } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":91,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"audit_domain\",\"arguments\":"
+	    "{\"domain\":\"2001:db8::1\"}}}", 0, "91",
+	    { "result.content.0.text" }, { "result.structuredContent" },
+	    { "result.isError=true" } },
+	/* a DKIM draft needs no DNS: the whole document of `mxdiag dkim` */
+	{ "{\"jsonrpc\":\"2.0\",\"id\":85,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"check_dkim\",\"arguments\":{\"domain\":\"example.com\","
+	    "\"selector\":[\"s1\"],\"record\":\"v=DKIM1; k=rsa; p=\"}}}", 0,
+	    "85", { "result.content.0.text", "result.structuredContent.selectors",
+	    "result.structuredContent.summary.exit_code",
+	    "result.structuredContent.resolvers" }, { NULL },
+	    { "result.isError=false",
+	    "result.structuredContent.schema=\"mxdiag.dkim/1\"",
+	    "result.structuredContent.domain=\"example.com\"" } },
 
 	/* JSON-RPC */
 	{ "{\"jsonrpc\":\"2.0\",\"id\":30,\"method\":\"tools/li", -32700, "null",
@@ -350,6 +536,68 @@ test_sequence_and_private(void **state)
 	mcp_server_free(s);
 }
 
+/* tools/list names every tool once, each with a description and an
+ * object inputSchema that says what it requires. */
+static void
+test_tools_list(void **state)
+{
+	static const char list[] = "{\"jsonrpc\":\"2.0\",\"id\":1,"
+	    "\"method\":\"tools/list\"}";
+	static const struct {
+		const char	*name;
+		const char	*required;	/* JSON, or NULL: anyOf */
+	} want[] = {
+		{ "check_identity", "[\"target\"]" },
+		{ "check_spf", NULL },
+		{ "check_dmarc", "[\"domain\"]" },
+		{ "check_dkim", "[\"domain\"]" },
+		{ "check_blacklists", "[\"targets\"]" },
+		{ "audit_domain", "[\"domain\"]" },
+	};
+	struct mcp_config cfg;
+	struct replies r = { 0, NULL };
+	struct mcp_server *s;
+	json_t *tools;
+
+	(void)state;
+	memset(&cfg, 0, sizeof(cfg));
+	s = mcp_server_new(&cfg, capture, &r);
+	mcp_server_handle_line(s, list, strlen(list));
+	tools = path_get(r.last, "result.tools");
+	assert_true(json_is_array(tools));
+	assert_int_equal(json_array_size(tools), sizeof(want) / sizeof(want[0]));
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		json_t *t = json_array_get(tools, i), *schema, *req, *exp;
+		json_error_t err;
+
+		assert_string_equal(json_string_value(json_object_get(t,
+		    "name")), want[i].name);
+		assert_true(json_string_length(json_object_get(t,
+		    "description")) > 200);
+		schema = json_object_get(t, "inputSchema");
+		assert_string_equal(json_string_value(json_object_get(schema,
+		    "type")), "object");
+		assert_true(json_is_object(json_object_get(schema,
+		    "properties")));
+		assert_true(json_is_false(json_object_get(schema,
+		    "additionalProperties")));
+		assert_true(json_is_true(path_get(t,
+		    "annotations.readOnlyHint")));
+		req = json_object_get(schema, "required");
+		if (want[i].required == NULL) {
+			assert_null(req);
+			assert_int_equal(json_array_size(json_object_get(schema,
+			    "anyOf")), 2);
+			continue;
+		}
+		exp = json_loads(want[i].required, JSON_DECODE_ANY, &err);
+		assert_true(json_equal(req, exp));
+		json_decref(exp);
+	}
+	json_decref(r.last);
+	mcp_server_free(s);
+}
+
 /* A line over the limit is a parse error, without being parsed. */
 static void
 test_line_limit(void **state)
@@ -381,6 +629,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_sequence_and_private),
+		cmocka_unit_test(test_tools_list),
 		cmocka_unit_test(test_line_limit),
 	};
 
