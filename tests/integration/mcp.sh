@@ -117,4 +117,23 @@ expect longline 30 '$r.result == {}' "next line answered"
 jq_check "longline: the long line got -32700" "$OUT/longline.out" \
     '[.[] | select(.id == null and .error.code == -32700)] | length == 1' "-32700" '.' -s
 
+# --- the domain tools, against the world's good.test
+session domain <<REQ
+{"jsonrpc":"2.0","id":40,"method":"tools/call","params":{"name":"check_spf","arguments":{"domain":"good.test","ip":"127.0.0.2"},$M26}}
+{"jsonrpc":"2.0","id":41,"method":"tools/call","params":{"name":"check_dmarc","arguments":{"domain":"good.test"},$M26}}
+{"jsonrpc":"2.0","id":42,"method":"tools/call","params":{"name":"check_dkim","arguments":{"domain":"good.test"},$M26}}
+{"jsonrpc":"2.0","id":43,"method":"tools/call","params":{"name":"check_blacklists","arguments":{"targets":["127.0.0.2"]},$M26}}
+{"jsonrpc":"2.0","id":44,"method":"tools/call","params":{"name":"audit_domain","arguments":{"domain":"good.test"},$M26}}
+{"jsonrpc":"2.0","id":45,"method":"tools/call","params":{"name":"check_spf","arguments":{"domain":"https://good.test/"},$M26}}
+{"jsonrpc":"2.0","id":46,"method":"tools/list","params":{$M26}}
+REQ
+expect domain 40 '$r.result.isError == false and $sc.schema == "mxdiag.spf/1" and ($r.result.content[0].text | length > 0)' "check_spf: the spf document"
+expect domain 41 '$r.result.isError == false and $sc.schema == "mxdiag.dmarc/1"' "check_dmarc: the dmarc document"
+expect domain 42 '$r.result.isError == false and $sc.schema == "mxdiag.dkim/1"' "check_dkim: the dkim document"
+expect domain 43 '$r.result.isError == false and $sc.schema == "mxdiag.bl/1"' "check_blacklists: the bl document"
+expect domain 44 '$r.result.isError == false and $sc.schema == "mxdiag.audit/1" and ([$sc | .. | objects | select(.code? == "mx.address_refused")] | length > 0)' "audit_domain: loopback MX addresses refused (mx.address_refused), the rest audited"
+expect domain 45 '$r.result.isError == true' "a URL as domain is refused"
+expect domain 46 '[$r.result.tools[].name] | sort == ["audit_domain","check_blacklists","check_dkim","check_dmarc","check_identity","check_spf"]' "six tools listed"
+expect domain 46 '[$r.result.tools[] | select((.inputSchema.type == "object") and (.description | length > 80))] | length == 6' "each with an input schema and a description"
+
 tap_finish
