@@ -121,7 +121,10 @@ mcp_tool_result(FILE *m, char **bufp, json_t *doc, size_t nprob)
 	r = json_pack("{s:[{s:s, s:s}], s:o, s:b}", "content", "type", "text",
 	    "text", buf, "structuredContent", doc, "isError", 0);
 	free(buf);
-	return r;
+	/* Text that is not UTF-8 cannot be packed (jansson has then
+	 * released doc): the caller must still get a result. */
+	return r != NULL ? r : mcp_tool_error("the result could not be "
+	    "encoded as JSON text");
 }
 
 /*
