@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "cli/common.h"
 #include "mcp/mcp.h"
+#include "smtp/probe.h"
 
 #ifndef MXDIAG_VERSION
 #define MXDIAG_VERSION "0.1.0"
@@ -37,6 +38,9 @@ cmd_mcp_usage(FILE *out)
 	    "                        host's FQDN, else mxdiag.invalid)\n"
 	    "  --allow-private       also check private, loopback, link-local\n"
 	    "                        and CGNAT addresses (refused by default)\n"
+	    "  --ca-file FILE        trust these CAs (PEM) for audit_domain's\n"
+	    "                        STARTTLS and MTA-STS fetch instead of the\n"
+	    "                        system store\n"
 	    "  -h, --help            this help\n", out);
 }
 
@@ -48,6 +52,7 @@ cmd_mcp(int argc, char **argv)
 		{ "timeout",	   required_argument, NULL, 't' },
 		{ "ehlo",	   required_argument, NULL, 'e' },
 		{ "allow-private", no_argument,	      NULL, 'P' },
+		{ "ca-file",	   required_argument, NULL, 'C' },
 		{ "help",	   no_argument,	      NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -78,6 +83,9 @@ cmd_mcp(int argc, char **argv)
 		case 'P':
 			cfg.allow_private = true;
 			break;
+		case 'C':
+			cfg.ca_file = optarg;
+			break;
 		case 'h':
 			cmd_mcp_usage(stdout);
 			return EXIT_PASS;
@@ -90,6 +98,18 @@ cmd_mcp(int argc, char **argv)
 		goto usage;
 	}
 	cli_common_finish(&common);
+	if (cfg.ca_file != NULL) {
+		/* A bad file is the user's error now, not every audit's. */
+		char err[256];
+		struct ssl_ctx_st *ctx = smtp_tls_ctx_new(cfg.ca_file, err,
+		    sizeof(err));
+
+		if (ctx == NULL) {
+			fprintf(stderr, "mxdiag: %s\n", err);
+			return EXIT_USAGE;
+		}
+		smtp_tls_ctx_free(ctx);
+	}
 	if ((rc = cli_loop_open(&loop, &common)) != 0)
 		return rc;
 	cfg.base = loop.base;

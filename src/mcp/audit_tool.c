@@ -61,7 +61,10 @@ ad_definition(void)
 	    "\"DKIM selectors to check (the s= tag of DKIM-Signature).\"},"
 	    "\"no_smtp\": {\"type\": \"boolean\", \"default\": false, "
 	    "\"description\": \"DNS only: no SMTP connection to the MX "
-	    "hosts.\"}},"
+	    "hosts.\"},"
+	    "\"port\": {\"type\": \"integer\", \"minimum\": 1, "
+	    "\"maximum\": 65535, \"default\": 25, \"description\": \"SMTP "
+	    "port of the MX hosts (default 25).\"}},"
 	    "\"required\": [\"domain\"], \"additionalProperties\": false}");
 }
 
@@ -207,6 +210,7 @@ ad_call(const struct mcp_tool_ctx *ctx, json_t *args, mcp_tool_done *done,
 		{ "helo", MCP_ARG_STRING, false },
 		{ "selector", MCP_ARG_STRINGS, false },
 		{ "no_smtp", MCP_ARG_BOOL, false },
+		{ "port", MCP_ARG_PORT, false },
 	};
 	struct ad_call *c;
 	const char *problem;
@@ -229,7 +233,8 @@ ad_call(const struct mcp_tool_ctx *ctx, json_t *args, mcp_tool_done *done,
 		return MCP_TOOLS_STARTED;
 	}
 	/* As `mxdiag audit` sets it up, with the address gate on. */
-	c->cfg.port = 25;
+	c->cfg.port = json_object_get(args, "port") ? (int)json_integer_value(
+	    json_object_get(args, "port")) : 25;
 	c->cfg.family = AF_UNSPEC;
 	c->cfg.connect_gate = true;
 	c->cfg.allow_private = ctx->allow_private;
@@ -242,14 +247,14 @@ ad_call(const struct mcp_tool_ctx *ctx, json_t *args, mcp_tool_done *done,
 	c->cfg.psl = &c->psl;
 	c->cfg.lists = &c->lists;
 	if (!c->cfg.id.no_smtp && (c->cfg.id.smtp.ssl_ctx =
-	    smtp_tls_ctx_new(NULL, msg, sizeof(msg))) == NULL) {
+	    smtp_tls_ctx_new(ctx->ca_file, msg, sizeof(msg))) == NULL) {
 		done(mcp_tool_error("TLS set-up failed: %s", msg), arg);
 		ad_free(c);
 		return MCP_TOOLS_STARTED;
 	}
 	c->cfg.https_port = 443;
-	if ((c->cfg.https_ctx = smtp_tls_ctx_new(NULL, msg, sizeof(msg))) ==
-	    NULL) {
+	if ((c->cfg.https_ctx = smtp_tls_ctx_new(ctx->ca_file, msg,
+	    sizeof(msg))) == NULL) {
 		done(mcp_tool_error("TLS set-up failed: %s", msg), arg);
 		ad_free(c);
 		return MCP_TOOLS_STARTED;

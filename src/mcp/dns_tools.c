@@ -121,7 +121,10 @@ mcp_tool_result(FILE *m, char **bufp, json_t *doc, size_t nprob)
 	r = json_pack("{s:[{s:s, s:s}], s:o, s:b}", "content", "type", "text",
 	    "text", buf, "structuredContent", doc, "isError", 0);
 	free(buf);
-	return r;
+	/* Text that is not UTF-8 cannot be packed (jansson has then
+	 * released doc): the caller must still get a result. */
+	return r != NULL ? r : mcp_tool_error("the result could not be "
+	    "encoded as JSON text");
 }
 
 /*
@@ -146,6 +149,7 @@ mcp_args_check(const char *tool, const struct mcp_arg *spec, size_t n,
 		[MCP_ARG_STRING] = "a string",
 		[MCP_ARG_BOOL] = "a boolean",
 		[MCP_ARG_STRINGS] = "an array of 1 to 256 strings",
+		[MCP_ARG_PORT] = "an integer from 1 to 65535",
 	};
 	const char *key;
 	json_t *val;
@@ -168,6 +172,11 @@ mcp_args_check(const char *tool, const struct mcp_arg *spec, size_t n,
 			break;
 		case MCP_ARG_BOOL:
 			ok = json_is_boolean(val);
+			break;
+		case MCP_ARG_PORT:
+			ok = json_is_integer(val) &&
+			    json_integer_value(val) >= 1 &&
+			    json_integer_value(val) <= 65535;
 			break;
 		case MCP_ARG_STRINGS:
 			ok = json_is_array(val) && json_array_size(val) > 0 &&

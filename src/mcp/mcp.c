@@ -306,6 +306,7 @@ mcp_tools_call_req(struct mcp_server *s, json_t *id, enum mcp_era era,
 	ctx.timeout_ms = s->cfg.timeout_ms;
 	ctx.ehlo = s->cfg.ehlo;
 	ctx.dns = s->cfg.dns;
+	ctx.ca_file = s->cfg.ca_file;
 
 	c = xcalloc(1, sizeof(*c));
 	c->srv = s;

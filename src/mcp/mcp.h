@@ -45,6 +45,8 @@ struct mcp_config {
 	/* borrowed; the DNS servers named in reports ("resolvers"), NULL:
 	 * none named */
 	const struct dns_config	*dns;
+	const char		*ca_file;	/* borrowed; --ca-file, NULL:
+						 * the system's trust store */
 	const char		*version;	/* serverInfo.version */
 };
 

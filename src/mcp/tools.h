@@ -23,6 +23,7 @@ struct mcp_tool_ctx {
 	int			 timeout_ms;
 	const char		*ehlo;
 	const struct dns_config	*dns;		/* for reports; may be NULL */
+	const char		*ca_file;	/* TLS trust; NULL: system */
 };
 
 /*
@@ -75,7 +76,12 @@ const char *mcp_target_problem(const char *spec);
 
 /* Argument kinds, checked before anything starts: a violation of the
  * input schema is a protocol error (-32602), as for check_identity. */
-enum mcp_arg_kind { MCP_ARG_STRING, MCP_ARG_BOOL, MCP_ARG_STRINGS };
+enum mcp_arg_kind {
+	MCP_ARG_STRING,
+	MCP_ARG_BOOL,
+	MCP_ARG_STRINGS,	/* 1 to MCP_ARRAY_MAX strings */
+	MCP_ARG_PORT,		/* an integer from 1 to 65535 */
+};
 
 struct mcp_arg {
 	const char		*name;

@@ -321,7 +321,7 @@ static const struct {
 	    { NULL }, { NULL }, { NULL } },
 	{ "{\"jsonrpc\":\"2.0\",\"id\":65,\"method\":\"tools/call\",\"params\":{"
 	    "\"name\":\"audit_domain\",\"arguments\":"
-	    "{\"domain\":\"example.com\",\"port\":25}}}", -32602, "65",
+	    "{\"domain\":\"example.com\",\"port\":0}}}", -32602, "65",
 	    { NULL }, { NULL }, { NULL } },
 	{ "{\"jsonrpc\":\"2.0\",\"id\":86,\"method\":\"tools/call\",\"params\":{"
 	    "\"name\":\"audit_domain\",\"arguments\":"
@@ -351,6 +351,15 @@ static const struct {
 	{ "{\"jsonrpc\":\"2.0\",\"id\":91,\"method\":\"tools/call\",\"params\":{"
 	    "\"name\":\"audit_domain\",\"arguments\":"
 	    "{\"domain\":\"2001:db8::1\"}}}", 0, "91",
+	    { "result.content.0.text" }, { "result.structuredContent" },
+	    { "result.isError=true" } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":66,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"audit_domain\",\"arguments\":"
+	    "{\"domain\":\"example.com\",\"selector\":[\"s1\"],\"url\":\"x\"}}}",
+	    -32602, "66", { NULL }, { NULL }, { NULL } },
+	{ "{\"jsonrpc\":\"2.0\",\"id\":92,\"method\":\"tools/call\",\"params\":{"
+	    "\"name\":\"audit_domain\",\"arguments\":"
+	    "{\"domain\":\"example.com\",\"port\":2525}}}", 0, "92",
 	    { "result.content.0.text" }, { "result.structuredContent" },
 	    { "result.isError=true" } },
 	/* a DKIM draft needs no DNS: the whole document of `mxdiag dkim` */
