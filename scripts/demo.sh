@@ -3,7 +3,8 @@
 # Offline demo: installs what is needed, builds mxdiag, starts the bundled
 # test world on loopback (Knot DNS on 127.0.0.1:5353 with the test zones,
 # Postfix, Exim and scripted SMTP peers) and checks a few of its servers:
-# the misaligned one first. Nothing leaves 127.0.0.0/8. Stops the world
+# the misaligned one first; then mxdiag policyd answering Postfix policy
+# requests and mxdiag mcp answering an agent. Nothing leaves 127.0.0.0/8. Stops the world
 # on exit. Pass mxdiag options after the script's name to add to them.
 set -u -o pipefail
 
@@ -62,3 +63,10 @@ done | nc -N 127.0.0.1 10040 | grep -v '^$'
 kill "$PD"; wait "$PD" 2>/dev/null
 echo "(its log:)"
 grep -E 'client=' "$WORLD/policyd.log" | cut -d' ' -f3-
+echo
+echo "== For AI agents: mxdiag mcp on stdio (MCP 2026-07-28), one tool call"
+printf '%s\n' \
+	'{"jsonrpc":"2.0","id":1,"method":"server/discover","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}' \
+	'{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"check_identity","arguments":{"target":"127.0.0.3","port":2525},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}' |
+	build-demo/mxdiag mcp --resolver 127.0.0.1:5353 --ehlo demo.example.test --allow-private 2>/dev/null |
+	jq -c 'if .id == 1 then {id, supportedVersions: .result.supportedVersions} else {id, isError: .result.isError, summary: .result.content[0].text} end'
