@@ -175,14 +175,6 @@ dkim_report_exit_code(const struct dkim_report *rep)
 json_t *
 dkim_report_document(const struct dkim_report *rep, json_t *resolvers)
 {
-	json_t *root = json_pack("{s:s, s:s, s:o}", "schema", DKIM_SCHEMA,
-	    "version", "0.1.0", "resolvers", resolvers ? resolvers :
-	    json_array());
-	json_t *body = dkim_report_json(rep);
-
-	json_object_update(root, body);
-	json_decref(body);
-	json_object_set_new(json_object_get(root, "summary"), "exit_code",
-	    json_integer(dkim_report_exit_code(rep)));
-	return root;
+	return report_json_document(DKIM_SCHEMA, resolvers, dkim_report_json(rep),
+	    dkim_report_exit_code(rep));
 }

@@ -194,14 +194,6 @@ dnsbl_report_exit_code(const struct dnsbl_report *rep)
 json_t *
 dnsbl_report_document(const struct dnsbl_report *rep, json_t *resolvers)
 {
-	json_t *root = json_pack("{s:s, s:s, s:o}", "schema", DNSBL_SCHEMA,
-	    "version", "0.1.0", "resolvers", resolvers ? resolvers :
-	    json_array());
-	json_t *body = dnsbl_report_json(rep);
-
-	json_object_update(root, body);
-	json_decref(body);
-	json_object_set_new(json_object_get(root, "summary"), "exit_code",
-	    json_integer(dnsbl_report_exit_code(rep)));
-	return root;
+	return report_json_document(DNSBL_SCHEMA, resolvers, dnsbl_report_json(rep),
+	    dnsbl_report_exit_code(rep));
 }

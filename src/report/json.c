@@ -367,3 +367,18 @@ report_json_resolvers(const struct dns_config *cfg)
 	}
 	return a;
 }
+
+json_t *
+report_json_document(const char *schema, json_t *resolvers, json_t *body,
+    int exit_code)
+{
+	json_t *root = json_pack("{s:s, s:s, s:o}", "schema", schema,
+	    "version", "0.1.0", "resolvers", resolvers ? resolvers :
+	    json_array());
+
+	json_object_update(root, body);
+	json_decref(body);
+	json_object_set_new(json_object_get(root, "summary"), "exit_code",
+	    json_integer(exit_code));
+	return root;
+}

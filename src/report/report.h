@@ -59,5 +59,10 @@ json_t *report_json_addresses(const struct dns_answer *ans);
 /* The DNS servers of cfg as "IP:PORT" / "[IPv6]:PORT" strings (the
  * reports' "resolvers"); an empty array for the system's. New. */
 json_t *report_json_resolvers(const struct dns_config *cfg);
+/* A command's whole document: {"schema", "version", "resolvers"} (an empty
+ * list when resolvers is NULL), then body's members (body is consumed),
+ * and exit_code set in body's "summary" object. */
+json_t *report_json_document(const char *schema, json_t *resolvers,
+    json_t *body, int exit_code);
 
 #endif
