@@ -740,6 +740,10 @@ cancel_env_close(struct cancel_env *e)
 	json_decref(e->r.ids);
 }
 
+static void send_line(struct cancel_env *e, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Hand the server one line, built from fmt. */
 static void
 send_line(struct cancel_env *e, const char *fmt, ...)
 {
