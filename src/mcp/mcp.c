@@ -643,8 +643,11 @@ mcp_stdio_maybe_done(void *arg)
 {
 	struct mcp_stdio *io = arg;
 
+	/* loopexit, not loopbreak: this runs inside the last call's
+	 * callback, and what that call's modules made active to free
+	 * themselves (the SMTP probe's reap event) must still run. */
 	if (io->eof && mcp_server_pending(io->srv) == 0)
-		event_base_loopbreak(io->base);
+		event_base_loopexit(io->base, NULL);
 }
 
 /* Hand every complete line in the buffer to the server. */
