@@ -9,6 +9,11 @@ libc-ares-dev libevent-dev libssl-dev libjansson-dev libcmocka-dev libpsl-dev
 knot knot-dnsutils postfix swaks netcat-openbsd jq valgrind
 python3 python3-jsonschema bsdutils openssl ca-certificates"
 
+# The official MCP clients of tests/mcp-clients run on Node.js (>= 20 for
+# @modelcontextprotocol/client 2.x). A node already on the machine (a newer
+# one than Debian's 18) is kept: Debian's is only the fallback.
+command -v node > /dev/null || PKGS="$PKGS nodejs npm"
+
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -7,6 +7,8 @@
 #   4. libFuzzer targets (clang): each runs briefly from its corpus
 # The integration suites share one test world (Knot, Postfix, Exim, the
 # scripted SMTP peers on 127.0.0.0/8), started here and stopped on exit.
+# Before the stages, `npm ci` installs the official MCP clients that
+# mcp_clients.sh runs (tests/mcp-clients/package-lock.json).
 # The last line is "N passed, N failed", counting TAP subtests.
 #
 # Environment: FUZZ_SECONDS (per target, default 20), SKIP_SAN=1,
@@ -22,12 +24,25 @@ rm -rf "$LOGS"; mkdir -p "$LOGS"
 
 ./scripts/deps.sh || { echo "deps.sh failed"; echo "0 passed, 1 failed"; exit 1; }
 
+stage_fail=0
+note_fail() { echo "FAILED: $*"; stage_fail=$((stage_fail + 1)); }
+
+# The official MCP clients (tests/integration/mcp_clients.sh) from the
+# committed lock file, whenever node_modules is missing or older than the
+# lock. Here they are required: mcp_clients.sh fails instead of skipping.
+export MXDIAG_REQUIRE_MCP_CLIENTS=1
+mcp_clients=tests/mcp-clients
+if [ ! -f "$mcp_clients/node_modules/.package-lock.json" ] ||
+   [ "$mcp_clients/package-lock.json" -nt "$mcp_clients/node_modules/.package-lock.json" ]; then
+	echo "=== npm ci ($mcp_clients)"
+	if ! (cd "$mcp_clients" && npm ci --no-audit --no-fund) > "$LOGS/npm-ci.log" 2>&1; then
+		tail -20 "$LOGS/npm-ci.log"; note_fail "npm ci in $mcp_clients"
+	fi
+fi
+
 WORLD=$(mktemp -d /tmp/mxdiag-world.XXXXXX)
 cleanup() { tests/world/world.sh down "$WORLD" > /dev/null 2>&1; }
 trap cleanup EXIT
-
-stage_fail=0
-note_fail() { echo "FAILED: $*"; stage_fail=$((stage_fail + 1)); }
 
 # meson_stage NAME BUILDDIR MESON-OPTIONS... -- MESON-TEST-OPTIONS...
 meson_stage() {

@@ -29,6 +29,12 @@
  *    page shows it; _meta["io.modelcontextprotocol/serverInfo"] on every
  *    result (SHOULD); initialize and ping were removed (-32601 in this
  *    era); structuredContent may be any JSON value.
+ *  - basic/utilities/cancellation (both eras): notifications/cancelled
+ *    {requestId, reason?}; the receiver SHOULD stop the work and MUST NOT
+ *    answer the cancelled request; an unknown or finished id is ignored.
+ *    We cannot stop a check (the check modules have no cancel), so the
+ *    call gives up its slot at once and its result is dropped when it
+ *    comes.
  *  - A request without a protocol version in _meta is served in the
  *    legacy era (the dual-era rule: an initialize selects legacy
  *    semantics; we do not refuse requests that skip it).
@@ -70,14 +76,19 @@ struct mcp_call {
 	struct mcp_call		*next, *prev;
 	json_t			*id;
 	enum mcp_era		 era;
+	/* notifications/cancelled named it: no reply, its slot is free, the
+	 * check runs on until its callback (the check modules have no way
+	 * to stop a run) and its result is dropped there. */
+	bool			 cancelled;
 };
 
 struct mcp_server {
 	struct mcp_config	 cfg;
 	mcp_reply_fn		*reply;
 	void			*arg;
-	struct mcp_call		*calls;		/* running */
-	size_t			 ncalls;
+	struct mcp_call		*calls;		/* running, cancelled ones too */
+	size_t			 ncalls;	/* running, not cancelled: slots */
+	size_t			 ncancelled;	/* cancelled, still running */
 	bool			 initialized;	/* legacy handshake seen */
 	void			(*idle)(void *);
 	void			*idle_arg;
@@ -134,7 +145,13 @@ mcp_server_free(struct mcp_server *s)
 size_t
 mcp_server_pending(const struct mcp_server *s)
 {
-	return s->ncalls;
+	return s->ncalls + s->ncancelled;
+}
+
+size_t
+mcp_server_cancelled(const struct mcp_server *s)
+{
+	return s->ncancelled;
 }
 
 void
@@ -242,33 +259,85 @@ mcp_json_depth(const char *p, size_t len, int limit)
 /* ---- tool calls ---- */
 
 static void
+mcp_call_unlink(struct mcp_server *s, struct mcp_call *c)
+{
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		s->calls = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	c->next = c->prev = NULL;
+}
+
+static void
 mcp_call_done(json_t *result, void *arg)
 {
 	struct mcp_call *c = arg;
 	struct mcp_server *s = c->srv;
 
-	if (s != NULL) {
+	if (s != NULL && !c->cancelled) {
 		json_t *sc = json_object_get(result, "structuredContent");
 
 		/* The legacy era's structuredContent is an object. */
 		if (c->era == MCP_ERA_LEGACY && json_is_array(sc))
 			json_object_set_new(result, "structuredContent",
 			    json_pack("{s:O}", "addresses", sc));
-		if (c->prev)
-			c->prev->next = c->next;
-		else
-			s->calls = c->next;
-		if (c->next)
-			c->next->prev = c->prev;
+		mcp_call_unlink(s, c);
 		s->ncalls--;
 		mcp_send_result(s, c->id, c->era, result);
 		if (s->idle)
 			s->idle(s->idle_arg);
 	} else {
+		/* The server is gone, or the client cancelled: no reply. */
+		if (s != NULL) {
+			mcp_call_unlink(s, c);
+			s->ncancelled--;
+		}
 		json_decref(result);
 		json_decref(c->id);
+		if (s != NULL && s->idle)
+			s->idle(s->idle_arg);
 	}
 	free(c);
+}
+
+/*
+ * notifications/cancelled (both eras): every running tool call with that
+ * id stops counting against MCP_CALLS_MAX and will never be answered.
+ * Other requests are answered before the next line is read, so an id
+ * that names none of the running calls (unknown, finished, not a tool
+ * call) is ignored, as the spec asks.
+ */
+static void
+mcp_cancel(struct mcp_server *s, json_t *params)
+{
+	json_t *rid = json_object_get(params, "requestId");
+	const char *why = json_string_value(json_object_get(params, "reason"));
+	char num[32] = "", *text;
+	size_t found = 0;
+
+	if (!json_is_string(rid) && !json_is_integer(rid))
+		return;
+	for (struct mcp_call *c = s->calls; c != NULL; c = c->next) {
+		if (c->cancelled || !json_equal(c->id, rid))
+			continue;
+		c->cancelled = true;
+		s->ncalls--;
+		s->ncancelled++;
+		found++;
+	}
+	/* One log line: the id, then the reason (a NUL in either just cuts
+	 * the log short). */
+	if (json_is_integer(rid))
+		snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(rid));
+	text = xasprintf(json_is_string(rid) ? "id \"%s\"%s%s" : "id %s%s%s",
+	    json_is_string(rid) ? json_string_value(rid) : num,
+	    why != NULL ? ": " : "", why != NULL ? why : "");
+	mcp_log_peer(found ? "cancelled, will not answer" :
+	    "cancel ignored, no tool call running with", text, strlen(text));
+	free(text);
 }
 
 static void
@@ -296,6 +365,14 @@ mcp_tools_call_req(struct mcp_server *s, json_t *id, enum mcp_era era,
 	if (s->ncalls >= MCP_CALLS_MAX) {
 		mcp_send_error(s, id, MCP_ERR_INTERNAL, "too many tool calls "
 		    "running; try again when some have answered", NULL);
+		return;
+	}
+	/* Cancelled calls no longer hold a slot but still hold sockets and
+	 * queries until their timeouts: bound them too. */
+	if (s->ncancelled >= MCP_CANCELLED_MAX) {
+		mcp_send_error(s, id, MCP_ERR_INTERNAL, "too many cancelled "
+		    "tool calls still finishing; try again in a few seconds",
+		    NULL);
 		return;
 	}
 	if (args == NULL)
@@ -478,9 +555,12 @@ mcp_server_handle_line(struct mcp_server *s, const char *line, size_t len)
 
 	/* A notification is never answered, whatever it holds. */
 	if (id == NULL) {
-		if (json_is_string(method) && strcmp(json_string_value(method),
-		    "notifications/initialized") == 0)
+		const char *m = json_string_value(method);
+
+		if (m != NULL && strcmp(m, "notifications/initialized") == 0)
 			s->initialized = true;
+		else if (m != NULL && strcmp(m, "notifications/cancelled") == 0)
+			mcp_cancel(s, params);
 		goto out;
 	}
 	/* Responses from the client: we send no requests, so ignore. */
@@ -563,8 +643,11 @@ mcp_stdio_maybe_done(void *arg)
 {
 	struct mcp_stdio *io = arg;
 
+	/* loopexit, not loopbreak: this runs inside the last call's
+	 * callback, and what that call's modules made active to free
+	 * themselves (the SMTP probe's reap event) must still run. */
 	if (io->eof && mcp_server_pending(io->srv) == 0)
-		event_base_loopbreak(io->base);
+		event_base_loopexit(io->base, NULL);
 }
 
 /* Hand every complete line in the buffer to the server. */
@@ -635,9 +718,10 @@ mcp_stdio_read(evutil_socket_t fd, short what, void *arg)
 	io->len = 0;
 	io->eof = true;
 	event_del(io->rd);
-	fprintf(stderr, "mxdiag mcp: end of input, %zu call%s running\n",
-	    mcp_server_pending(io->srv), mcp_server_pending(io->srv) == 1 ?
-	    "" : "s");
+	fprintf(stderr, "mxdiag mcp: end of input, %zu call%s running "
+	    "(%zu cancelled)\n", mcp_server_pending(io->srv),
+	    mcp_server_pending(io->srv) == 1 ? "" : "s",
+	    mcp_server_cancelled(io->srv));
 	mcp_stdio_maybe_done(io);
 }
 

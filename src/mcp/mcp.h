@@ -26,6 +26,9 @@
 #define MCP_DEPTH_MAX		32
 /* Tool calls running at once; more are answered with an error. */
 #define MCP_CALLS_MAX		64
+/* Cancelled tool calls still finishing (each ends within its timeouts);
+ * a new call beyond this is answered with an error. */
+#define MCP_CANCELLED_MAX	64
 
 /* JSON-RPC and MCP error codes. */
 #define MCP_ERR_PARSE		(-32700)
@@ -73,8 +76,11 @@ void mcp_server_free(struct mcp_server *s);
  */
 void mcp_server_handle_line(struct mcp_server *s, const char *line,
     size_t len);
-/* Tool calls still running. */
+/* Tool calls still running, cancelled ones included (the loop must run
+ * until they finish). */
 size_t mcp_server_pending(const struct mcp_server *s);
+/* Of those, the cancelled ones: they will never be answered. */
+size_t mcp_server_cancelled(const struct mcp_server *s);
 /* Called each time a running call finishes (for the stdio loop's EOF
  * handling); NULL clears it. */
 void mcp_server_on_idle(struct mcp_server *s, void (*fn)(void *), void *arg);

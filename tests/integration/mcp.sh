@@ -4,7 +4,7 @@
 # against the real servers of the test world (Knot DNS, Postfix; see
 # tests/world/world.sh). Each session writes its requests to the server's
 # stdin and closes it; the server must answer every request, exit 0 once
-# the calls in flight are done, print nothing but JSON-RPC on stdout and
+# the calls in flight are done (cancelled ones included), print nothing but JSON-RPC on stdout and
 # its logs on stderr. Uses $MXDIAG_WORLD when a world is up, else starts
 # one.
 set -u -o pipefail
@@ -135,5 +135,47 @@ expect domain 44 '$r.result.isError == false and $sc.schema == "mxdiag.audit/1" 
 expect domain 45 '$r.result.isError == true' "a URL as domain is refused"
 expect domain 46 '[$r.result.tools[].name] | sort == ["audit_domain","check_blacklists","check_dkim","check_dmarc","check_identity","check_spf"]' "six tools listed"
 expect domain 46 '[$r.result.tools[] | select((.inputSchema.type == "object") and (.description | length > 80))] | length == 6' "each with an input schema and a description"
+
+# --- notifications/cancelled (both eras), against the silent SMTP peer
+# (127.0.0.13 accepts and never greets; --timeout 2 ends each probe): a
+# cancelled call is never answered, the others are, an unknown id changes
+# nothing. The official clients (mcp_clients.sh) found that the server
+# used to answer a cancelled call.
+session cancel --allow-private --timeout 2 <<REQ
+{"jsonrpc":"2.0","id":50,"method":"tools/call","params":{$M26,"name":"check_identity","arguments":{"target":"127.0.0.13","port":2525}}}
+{"jsonrpc":"2.0","id":"s51","method":"tools/call","params":{"name":"check_identity","arguments":{"target":"127.0.0.13","port":2525}}}
+{"jsonrpc":"2.0","id":54,"method":"tools/call","params":{$M26,"name":"check_identity","arguments":{"target":"127.0.0.13","port":2525}}}
+{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":50,"reason":"user gave up",$M26}}
+{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"s51"}}
+{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":999}}
+{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"54"}}
+{"jsonrpc":"2.0","id":52,"method":"ping"}
+{"jsonrpc":"2.0","id":53,"method":"tools/call","params":{$M26,"name":"check_identity","arguments":{"target":"127.0.0.2","no_smtp":true}}}
+REQ
+jq_check "cancel: no response to the cancelled ids 50 and \"s51\"" "$OUT/cancel.out" \
+    '[.[] | select(.id == 50 or .id == "s51")] | length == 0' "none" '[.[].id]' -s
+expect cancel 52 '$r.result == {}' "ping answered after the cancels"
+expect cancel 53 '$r.result.isError == false and $sc.iprev == "pass"' "the next tool call answered"
+expect cancel 54 '$r.result.isError == false and $sc.smtp.phase == "greeting" and $sc.smtp.status == "timeout"' "the same call not cancelled (\"54\" is another id) is answered: greeting timeout"
+if [ "$(wc -l < "$OUT/cancel.out")" -eq 3 ] &&
+    grep -q 'cancelled, will not answer "id 50: user gave up"' "$OUT/cancel.err" &&
+    grep -q 'cancel ignored.*"id 999"' "$OUT/cancel.err"; then
+	ok "cancel: three replies; the cancels and the ignored one logged"
+else
+	not_ok "cancel: three replies, cancels logged" "$(cat "$OUT/cancel.out" | cut -c1-200)" \
+	    "$(grep cancel "$OUT/cancel.err")"
+fi
+
+# The last call to finish is an SMTP probe, cancelled or not: the server
+# must still let the probe free itself (it does so from the next loop
+# turn) before it exits. Under ASan the exit statuses above say so;
+# valgrind says it for the other builds.
+printf '%s\n' \
+    "{\"jsonrpc\":\"2.0\",\"id\":60,\"method\":\"tools/call\",\"params\":{\"name\":\"check_identity\",\"arguments\":{\"target\":\"127.0.0.13\",\"port\":2525}}}" \
+    "{\"jsonrpc\":\"2.0\",\"id\":61,\"method\":\"tools/call\",\"params\":{\"name\":\"check_identity\",\"arguments\":{\"target\":\"127.0.0.13\",\"port\":2525}}}" \
+    '{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":61}}' \
+    > "$OUT/probe-last.in"
+valgrind_run "mcp: an SMTP probe is the last call to end, one cancelled" \
+    mcp "${RES[@]}" --allow-private --timeout 2 < "$OUT/probe-last.in"
 
 tap_finish

@@ -4,8 +4,13 @@
  * a table of input lines, each with the reply it must give (none, a
  * result, or an error code) and members the reply must or must not
  * have; then the tool calls that end before any lookup (refused targets)
- * and the line limit.
+ * and the line limit; then notifications/cancelled, with tool calls kept
+ * running by a DNS server that is a socket of this test on 127.0.0.1,
+ * answering (REFUSED) only when the test says.
  */
+#include <arpa/inet.h>
+#include <event2/event.h>
+#include <netinet/in.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <jansson.h>
@@ -28,6 +36,7 @@
 struct replies {
 	int	 n;
 	json_t	*last;
+	json_t	*ids;		/* NULL, or every reply's id, in order */
 };
 
 static void
@@ -41,6 +50,8 @@ capture(const char *line, size_t len, void *arg)
 	json_decref(r->last);
 	r->last = json_loadb(line, len, 0, &err);
 	assert_non_null(r->last);
+	if (r->ids != NULL)
+		json_array_append(r->ids, json_object_get(r->last, "id"));
 }
 
 /* Follow a dotted path ("result.tools.0.name"); digits index arrays. */
@@ -433,7 +444,7 @@ static void
 test_table(void **state)
 {
 	struct mcp_config cfg;
-	struct replies r = { 0, NULL };
+	struct replies r = { 0, NULL, NULL };
 	struct mcp_server *s;
 
 	(void)state;
@@ -516,7 +527,7 @@ test_sequence_and_private(void **state)
 	    "\"tools/call\",\"params\":{\"name\":\"check_identity\","
 	    "\"arguments\":{\"target\":\"10.1.2.3\"}}}";
 	struct mcp_config cfg;
-	struct replies r = { 0, NULL };
+	struct replies r = { 0, NULL, NULL };
 	struct mcp_server *s;
 	const char *text;
 
@@ -564,7 +575,7 @@ test_tools_list(void **state)
 		{ "audit_domain", "[\"domain\"]" },
 	};
 	struct mcp_config cfg;
-	struct replies r = { 0, NULL };
+	struct replies r = { 0, NULL, NULL };
 	struct mcp_server *s;
 	json_t *tools;
 
@@ -612,7 +623,7 @@ static void
 test_line_limit(void **state)
 {
 	struct mcp_config cfg;
-	struct replies r = { 0, NULL };
+	struct replies r = { 0, NULL, NULL };
 	struct mcp_server *s;
 	char *big = malloc(MCP_LINE_MAX + 2);
 
@@ -632,6 +643,310 @@ test_line_limit(void **state)
 	free(big);
 }
 
+/* ---- notifications/cancelled ---- */
+
+/* A DNS server that is this test: a UDP socket on 127.0.0.1 that answers
+ * nothing until dns_answer_all(). */
+struct fake_dns {
+	int			 fd;
+	struct sockaddr_in	 sin;
+};
+
+static void
+fake_dns_open(struct fake_dns *d)
+{
+	socklen_t sl = sizeof(d->sin);
+
+	d->fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	assert_true(d->fd >= 0);
+	memset(&d->sin, 0, sizeof(d->sin));
+	d->sin.sin_family = AF_INET;
+	d->sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(d->fd, (struct sockaddr *)&d->sin,
+	    sizeof(d->sin)), 0);
+	assert_int_equal(getsockname(d->fd, (struct sockaddr *)&d->sin, &sl),
+	    0);
+}
+
+/* Answer every query waiting on the socket with REFUSED (the query
+ * echoed, QR set, RCODE 5). Returns how many. */
+static int
+fake_dns_answer_all(struct fake_dns *d)
+{
+	unsigned char buf[512];
+	struct sockaddr_storage from;
+	socklen_t fl = sizeof(from);
+	ssize_t n;
+	int count = 0;
+
+	while ((n = recvfrom(d->fd, buf, sizeof(buf), 0,
+	    (struct sockaddr *)&from, &fl)) >= 12) {
+		buf[2] |= 0x80;
+		buf[3] = (unsigned char)((buf[3] & 0xf0) | 5);
+		(void)sendto(d->fd, buf, (size_t)n, 0, (struct sockaddr *)&from,
+		    fl);
+		fl = sizeof(from);
+		count++;
+	}
+	return count;
+}
+
+struct cancel_env {
+	struct event_base	*base;
+	dns_resolver		*res;
+	struct fake_dns		 dns;
+	struct replies		 r;
+	struct mcp_server	*s;
+};
+
+static void
+cancel_env_open(struct cancel_env *e, int timeout_ms)
+{
+	struct dns_config dc;
+	struct mcp_config cfg;
+	char err[256];
+
+	memset(e, 0, sizeof(*e));
+	fake_dns_open(&e->dns);
+	e->base = event_base_new();
+	assert_non_null(e->base);
+	memset(&dc, 0, sizeof(dc));
+	dc.nservers = 1;
+	snprintf(dc.servers[0].host, sizeof(dc.servers[0].host), "127.0.0.1");
+	dc.servers[0].port = ntohs(e->dns.sin.sin_port);
+	dc.timeout_ms = timeout_ms;
+	dc.tries = 1;
+	dc.max_inflight = 256;
+	e->res = dns_resolver_new(e->base, &dc, err, sizeof(err));
+	if (e->res == NULL)
+		fail_msg("resolver: %s", err);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.base = e->base;
+	cfg.res = e->res;
+	cfg.allow_private = true;
+	cfg.timeout_ms = timeout_ms;
+	e->r.ids = json_array();
+	e->s = mcp_server_new(&cfg, capture, &e->r);
+}
+
+static void
+cancel_env_close(struct cancel_env *e)
+{
+	mcp_server_free(e->s);
+	dns_resolver_free(e->res);
+	event_base_free(e->base);
+	close(e->dns.fd);
+	json_decref(e->r.last);
+	json_decref(e->r.ids);
+}
+
+static void send_line(struct cancel_env *e, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Hand the server one line, built from fmt. */
+static void
+send_line(struct cancel_env *e, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	assert_true(n > 0 && (size_t)n < sizeof(line));
+	mcp_server_handle_line(e->s, line, (size_t)n);
+}
+
+/* A check_identity call that stays running until the DNS answers. */
+static void
+start_call(struct cancel_env *e, const char *id)
+{
+	send_line(e, "{\"jsonrpc\":\"2.0\",\"id\":%s,\"method\":"
+	    "\"tools/call\",\"params\":{\"name\":\"check_identity\","
+	    "\"arguments\":{\"target\":\"127.0.0.1\",\"no_smtp\":true}}}",
+	    id);
+}
+
+static void
+cancel_id(struct cancel_env *e, const char *id)
+{
+	send_line(e, "{\"jsonrpc\":\"2.0\",\"method\":"
+	    "\"notifications/cancelled\",\"params\":{\"requestId\":%s,"
+	    "\"reason\":\"test\"," V26 "}}", id);
+}
+
+/* Run the loop, answering the DNS when answer is true, until no call is
+ * running (or 10 s: a failure). */
+static void
+drive(struct cancel_env *e, bool answer)
+{
+	time_t end = time(NULL) + 10;
+
+	while (mcp_server_pending(e->s) > 0) {
+		if (time(NULL) > end)
+			fail_msg("%zu calls still running after 10 s",
+			    mcp_server_pending(e->s));
+		event_base_loop(e->base, EVLOOP_NONBLOCK);
+		if (answer)
+			fake_dns_answer_all(&e->dns);
+		usleep(1000);
+	}
+}
+
+/* How many replies carry id (JSON text). */
+static int
+replies_with_id(const struct replies *r, const char *id)
+{
+	json_error_t err;
+	json_t *want = json_loads(id, JSON_DECODE_ANY, &err);
+	size_t i;
+	json_t *v;
+	int n = 0;
+
+	assert_non_null(want);
+	json_array_foreach(r->ids, i, v)
+		n += json_equal(v, want);
+	json_decref(want);
+	return n;
+}
+
+/* A cancelled call is never answered; other ids, unknown ones, ids of
+ * another type, malformed cancels and cancels of finished calls change
+ * nothing. Both eras. */
+static void
+test_cancel(void **state)
+{
+	static const char *const bad[] = {
+		"{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\"}",
+		"{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
+		    "\"params\":{}}",
+		"{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
+		    "\"params\":{\"requestId\":{\"7\":7}}}",
+		"{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
+		    "\"params\":{\"requestId\":7.0}}",
+		"{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
+		    "\"params\":[7]}",
+	};
+	struct cancel_env e;
+
+	(void)state;
+	cancel_env_open(&e, 5000);
+	start_call(&e, "7");
+	start_call(&e, "\"a\"");
+	start_call(&e, "8");
+	assert_int_equal(e.r.n, 0);
+	assert_int_equal(mcp_server_pending(e.s), 3);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		mcp_server_handle_line(e.s, bad[i], strlen(bad[i]));
+	cancel_id(&e, "99");		/* unknown */
+	cancel_id(&e, "\"7\"");	/* a string, not the number 7 */
+	cancel_id(&e, "\"8\"");
+	assert_int_equal(e.r.n, 0);
+	assert_int_equal(mcp_server_cancelled(e.s), 0);
+
+	cancel_id(&e, "7");		/* the 2026-07-28 form */
+	send_line(&e, "{\"jsonrpc\":\"2.0\",\"method\":"
+	    "\"notifications/cancelled\",\"params\":{\"requestId\":\"a\"}}");
+	assert_int_equal(e.r.n, 0);
+	assert_int_equal(mcp_server_pending(e.s), 3);
+	assert_int_equal(mcp_server_cancelled(e.s), 2);
+	cancel_id(&e, "7");		/* again: nothing more */
+	assert_int_equal(mcp_server_cancelled(e.s), 2);
+
+	/* The server answers meanwhile. */
+	send_line(&e, "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"ping\"}");
+	assert_int_equal(e.r.n, 1);
+
+	drive(&e, true);
+	assert_int_equal(mcp_server_cancelled(e.s), 0);
+	assert_int_equal(replies_with_id(&e.r, "7"), 0);
+	assert_int_equal(replies_with_id(&e.r, "\"a\""), 0);
+	assert_int_equal(replies_with_id(&e.r, "8"), 1);
+	assert_int_equal(e.r.n, 2);
+	/* It ran: its DNS was refused, a temporary failure. */
+	assert_non_null(path_get(e.r.last, "result.structuredContent.ptr_lookup"));
+
+	cancel_id(&e, "8");		/* finished: ignored */
+	assert_int_equal(e.r.n, 2);
+	assert_int_equal(mcp_server_pending(e.s), 0);
+	cancel_env_close(&e);
+}
+
+/* A cancelled call gives its slot back at once; cancelled calls still
+ * finishing are bounded too; both limits lift as the calls end. */
+static void
+test_cancel_slots(void **state)
+{
+	struct cancel_env e;
+	char id[32];
+
+	(void)state;
+	cancel_env_open(&e, 5000);
+	for (int i = 0; i < MCP_CALLS_MAX; i++) {
+		snprintf(id, sizeof(id), "%d", 100 + i);
+		start_call(&e, id);
+	}
+	assert_int_equal(e.r.n, 0);
+	start_call(&e, "1");		/* one too many */
+	assert_int_equal(e.r.n, 1);
+	assert_int_equal(json_integer_value(path_get(e.r.last, "error.code")),
+	    -32603);
+	assert_non_null(strstr(json_string_value(path_get(e.r.last,
+	    "error.message")), "too many tool calls"));
+
+	cancel_id(&e, "100");
+	start_call(&e, "2");		/* takes the freed slot */
+	assert_int_equal(e.r.n, 1);
+	assert_int_equal(mcp_server_pending(e.s), MCP_CALLS_MAX + 1);
+
+	/* Cancel the rest: 65 cancelled, none answered, new calls refused
+	 * until they finish. */
+	for (int i = 1; i < MCP_CALLS_MAX; i++) {
+		snprintf(id, sizeof(id), "%d", 100 + i);
+		cancel_id(&e, id);
+	}
+	cancel_id(&e, "2");
+	assert_int_equal(mcp_server_cancelled(e.s), MCP_CALLS_MAX + 1);
+	assert_true(MCP_CANCELLED_MAX <= MCP_CALLS_MAX + 1);
+	start_call(&e, "3");
+	assert_int_equal(e.r.n, 2);
+	assert_int_equal(json_integer_value(path_get(e.r.last, "id")), 3);
+	assert_non_null(strstr(json_string_value(path_get(e.r.last,
+	    "error.message")), "cancelled"));
+
+	drive(&e, true);
+	assert_int_equal(e.r.n, 2);
+	start_call(&e, "4");
+	drive(&e, true);
+	assert_int_equal(e.r.n, 3);
+	assert_int_equal(json_integer_value(path_get(e.r.last, "id")), 4);
+	assert_non_null(path_get(e.r.last, "result.content"));
+	cancel_env_close(&e);
+}
+
+/* Freeing the server with cancelled calls running: they end quietly. */
+static void
+test_cancel_free(void **state)
+{
+	struct cancel_env e;
+
+	(void)state;
+	cancel_env_open(&e, 5000);
+	start_call(&e, "1");
+	cancel_id(&e, "1");
+	start_call(&e, "2");
+	event_base_loop(e.base, EVLOOP_NONBLOCK);
+	mcp_server_free(e.s);
+	e.s = NULL;
+	/* The resolver ends the queries; nothing may reach the gone server. */
+	dns_resolver_free(e.res);
+	e.res = NULL;
+	event_base_loop(e.base, EVLOOP_NONBLOCK);
+	assert_int_equal(e.r.n, 0);
+	cancel_env_close(&e);
+}
+
 int
 main(void)
 {
@@ -640,6 +955,9 @@ main(void)
 		cmocka_unit_test(test_sequence_and_private),
 		cmocka_unit_test(test_tools_list),
 		cmocka_unit_test(test_line_limit),
+		cmocka_unit_test(test_cancel),
+		cmocka_unit_test(test_cancel_slots),
+		cmocka_unit_test(test_cancel_free),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
