@@ -41,6 +41,11 @@ cmd_mcp_usage(FILE *out)
 	    "  --ca-file FILE        trust these CAs (PEM) for audit_domain's\n"
 	    "                        STARTTLS and MTA-STS fetch instead of the\n"
 	    "                        system store\n"
+	    "  --rate N              tool calls per minute (default 120; 0: no\n"
+	    "                        limit); over it: error -32603 with\n"
+	    "                        data.retryAfterMs\n"
+	    "  --burst N             tool calls at once before the rate applies\n"
+	    "                        (default 20)\n"
 	    "  -h, --help            this help\n", out);
 }
 
@@ -53,6 +58,8 @@ cmd_mcp(int argc, char **argv)
 		{ "ehlo",	   required_argument, NULL, 'e' },
 		{ "allow-private", no_argument,	      NULL, 'P' },
 		{ "ca-file",	   required_argument, NULL, 'C' },
+		{ "rate",	   required_argument, NULL, 'R' },
+		{ "burst",	   required_argument, NULL, 'B' },
 		{ "help",	   no_argument,	      NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -60,7 +67,8 @@ cmd_mcp(int argc, char **argv)
 	struct mcp_config cfg;
 	struct mcp_server *srv;
 	struct cli_loop loop;
-	char ehlo[256];
+	char ehlo[256], *end;
+	long rate = 120, burst = 20;
 	int c, rc;
 
 	cli_common_init(&common);
@@ -85,6 +93,16 @@ cmd_mcp(int argc, char **argv)
 			break;
 		case 'C':
 			cfg.ca_file = optarg;
+			break;
+		case 'R':
+		case 'B':
+			*(c == 'R' ? &rate : &burst) = strtol(optarg, &end, 10);
+			if (optarg[0] == '\0' || *end != '\0' || rate < 0 ||
+			    rate > 600000 || burst < 1 || burst > 100000) {
+				fprintf(stderr, "mxdiag: --%s: out of range\n",
+				    c == 'R' ? "rate" : "burst");
+				goto usage;
+			}
 			break;
 		case 'h':
 			cmd_mcp_usage(stdout);
@@ -118,6 +136,10 @@ cmd_mcp(int argc, char **argv)
 	cfg.ehlo = ehlo;
 	cfg.dns = &common.dns;
 	cfg.version = MXDIAG_VERSION;
+	cfg.rate_milli = (uint32_t)(rate * 1000 / 60);
+	if (rate > 0 && cfg.rate_milli == 0)
+		cfg.rate_milli = 1;
+	cfg.burst = (uint32_t)burst;
 	srv = mcp_server_new(&cfg, mcp_stdio_reply, NULL);
 	fprintf(stderr, "mxdiag mcp: serving MCP %s and %s on stdio%s\n",
 	    MCP_VERSION_MODERN, MCP_VERSION_LEGACY, cfg.allow_private ?

@@ -51,6 +51,7 @@
 #include <unistd.h>
 
 #include "mcp/tools.h"
+#include "net/ratelimit.h"
 #include "util/util.h"
 
 #define MCP_META_VERSION	"io.modelcontextprotocol/protocolVersion"
@@ -90,6 +91,7 @@ struct mcp_server {
 	size_t			 ncalls;	/* running, not cancelled: slots */
 	size_t			 ncancelled;	/* cancelled, still running */
 	bool			 initialized;	/* legacy handshake seen */
+	struct ratelimit	*rl;		/* NULL: no rate limit */
 	void			(*idle)(void *);
 	void			*idle_arg;
 };
@@ -129,6 +131,12 @@ mcp_server_new(const struct mcp_config *cfg, mcp_reply_fn *reply, void *arg)
 		s->cfg.timeout_ms = 10000;
 	s->reply = reply;
 	s->arg = arg;
+	if (cfg->rate_milli > 0) {
+		struct ratelimit_config rc = { cfg->rate_milli,
+		    cfg->burst ? cfg->burst : 1, 1 };
+
+		s->rl = ratelimit_new(&rc);
+	}
 	return s;
 }
 
@@ -139,6 +147,7 @@ mcp_server_free(struct mcp_server *s)
 		return;
 	for (struct mcp_call *c = s->calls; c != NULL; c = c->next)
 		c->srv = NULL;
+	ratelimit_free(s->rl);
 	free(s);
 }
 
@@ -361,6 +370,20 @@ mcp_tools_call_req(struct mcp_server *s, json_t *id, enum mcp_era era,
 		mcp_send_error(s, id, MCP_ERR_PARAMS, "params.arguments must "
 		    "be an object", NULL);
 		return;
+	}
+	if (s->rl != NULL) {
+		/* One client on stdio: one bucket. */
+		struct sockaddr sa = { .sa_family = AF_UNSPEC };
+		uint64_t wait = ratelimit_take(s->rl, &sa,
+		    (uint64_t)util_now_ms());
+
+		if (wait > 0) {
+			mcp_send_error(s, id, MCP_ERR_INTERNAL, "rate limit: "
+			    "too many tool calls; try again later",
+			    json_pack("{s:I}", "retryAfterMs",
+			    (json_int_t)wait));
+			return;
+		}
 	}
 	if (s->ncalls >= MCP_CALLS_MAX) {
 		mcp_send_error(s, id, MCP_ERR_INTERNAL, "too many tool calls "

@@ -13,6 +13,7 @@
 #include <event2/event.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dns/resolver.h"
 
@@ -51,6 +52,10 @@ struct mcp_config {
 	const char		*ca_file;	/* borrowed; --ca-file, NULL:
 						 * the system's trust store */
 	const char		*version;	/* serverInfo.version */
+	/* tools/call: rate_milli calls per 1000 s, bursts of burst (the
+	 * token bucket of `mxdiag serve`); 0: no limit. */
+	uint32_t		 rate_milli;
+	uint32_t		 burst;
 };
 
 struct mcp_server;

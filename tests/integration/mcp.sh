@@ -178,4 +178,15 @@ printf '%s\n' \
 valgrind_run "mcp: an SMTP probe is the last call to end, one cancelled" \
     mcp "${RES[@]}" --allow-private --timeout 2 < "$OUT/probe-last.in"
 
+# --- the rate limit on tool calls (--rate 6 a minute, bursts of 2)
+session ratelimit --rate 6 --burst 2 <<REQ
+{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"check_dmarc","arguments":{"domain":"example.test"},$M26}}
+{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"check_dmarc","arguments":{"domain":"example.test"},$M26}}
+{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"check_dmarc","arguments":{"domain":"example.test"},$M26}}
+{"jsonrpc":"2.0","id":4,"method":"tools/list","params":{$M26}}
+REQ
+expect ratelimit 1 '$r.result.isError == false' "the burst is served"
+expect ratelimit 3 '$r.error.code == -32603 and $r.error.data.retryAfterMs > 0 and ($r.error.message | test("rate limit"))' "over the rate: -32603 with retryAfterMs"
+expect ratelimit 4 '$r.result.tools | length == 6' "tools/list is not limited"
+
 tap_finish
