@@ -70,6 +70,9 @@ struct bulk_stats {
 	unsigned long	resumed;	/* skipped: already in the output */
 	unsigned long	other_shard;	/* skipped: another shard's */
 	unsigned long	status[FINDING_SKIPPED + 1];	/* worst finding */
+	/* Any finding of any line a problem / a temporary failure: a line
+	 * whose worst is temperror may hold a problem too. */
+	struct finding_tally tally;
 	unsigned long	iprev[IPREV_PERMERROR + 1];
 	size_t		ncodes;
 	struct {

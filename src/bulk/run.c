@@ -259,6 +259,13 @@ bulk_tally(struct bulk_run *run, enum finding_status worst,
 		run->st->iprev[iprev]++;
 	for (size_t i = 0; i < fl->n; i++)
 		bulk_count_code(run->st, fl->v[i]->code);
+	finding_tally_add(&run->st->tally, fl);
+	/* The line's status may come from elsewhere (a target-level
+	 * verdict): count it as well. */
+	if (finding_status_is_problem(worst) && worst != FINDING_TEMPERROR)
+		run->st->tally.problems = true;
+	if (worst == FINDING_TEMPERROR)
+		run->st->tally.temporary = true;
 }
 
 /* ---- SMTP slots ---- */

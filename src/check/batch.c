@@ -20,7 +20,7 @@
 struct check_addr {
 	char		*text;		/* rendered text report */
 	json_t		*json;
-	enum finding_status worst;
+	struct finding_tally tally;	/* problems, temporary failures */
 	bool		 aligned;
 };
 
@@ -130,7 +130,7 @@ check_addr_done(struct identity_facts *f, void *arg)
 	FILE *mem;
 
 	identity_judge(f, &v);
-	ca->worst = finding_list_worst(&v.findings);
+	finding_tally_add(&ca->tally, &v.findings);
 	ca->aligned = v.aligned;
 	if (!b->opt.text) {
 		ca->json = report_json_address(f, &v);
@@ -292,24 +292,6 @@ check_batch_refusal(const struct check_batch *b)
 	return b->refusal;
 }
 
-/* Fold one status into the run's tally. */
-static void
-check_tally(struct finding_tally *t, enum finding_status worst)
-{
-	switch (worst) {
-	case FINDING_FAIL:
-	case FINDING_PERMERROR:
-	case FINDING_WARNING:
-		t->problems = true;
-		break;
-	case FINDING_TEMPERROR:
-		t->temporary = true;
-		break;
-	default:
-		break;
-	}
-}
-
 static void
 check_batch_tally(const struct check_batch *b, struct finding_tally *t)
 {
@@ -317,9 +299,13 @@ check_batch_tally(const struct check_batch *b, struct finding_tally *t)
 	for (size_t i = 0; i < b->ntargets; i++) {
 		const struct check_target *ct = &b->targets[i];
 
-		check_tally(t, finding_list_worst(&ct->findings));
-		for (size_t k = 0; k < ct->naddrs; k++)
-			check_tally(t, ct->addrs[k].worst);
+		/* A problem is a verdict even where another check of the
+		 * same address could not finish: both are counted. */
+		finding_tally_add(t, &ct->findings);
+		for (size_t k = 0; k < ct->naddrs; k++) {
+			t->problems |= ct->addrs[k].tally.problems;
+			t->temporary |= ct->addrs[k].tally.temporary;
+		}
 	}
 }
 

@@ -295,10 +295,10 @@ bulk_open_resume(const char *path, struct bulk_seen *seen)
 static int
 bulk_exit_status(const struct bulk_stats *st)
 {
-	if (st->status[FINDING_FAIL] || st->status[FINDING_PERMERROR] ||
-	    st->status[FINDING_WARNING] || st->input_errors)
+	/* A problem on any line wins over a temporary failure on any. */
+	if (st->tally.problems || st->input_errors)
 		return EXIT_PROBLEMS;
-	if (st->status[FINDING_TEMPERROR] || st->interrupted)
+	if (st->tally.temporary || st->interrupted)
 		return EXIT_UNCHECKED;
 	return EXIT_PASS;
 }

@@ -170,8 +170,13 @@ expect nohost '$a.ehlo_hostname == "peer19.example.test" and $a.banner_hostname 
 expect nohost "$(has banner.no_hostname info)"
 run garbage 1 127.0.0.20:2525
 expect garbage "$(has smtp.protocol permerror)"
-run refused 2 127.0.0.4:2525
+# 127.0.0.4 has no PTR (a definite problem) and nothing listens: the
+# problem wins over the temporary failure (exit 1, docs/json.md).
+run refused 1 127.0.0.4:2525
 expect refused "$(has smtp.connect temperror)"
+jq_check "refused: both the problem and the temporary failure counted" \
+    "$OUT/refused.json" '.summary.problems and .summary.temporary_failures' \
+    'summary' '.summary'
 
 # --- a second MTA family
 if [ "$exim_up" = 1 ]; then
