@@ -277,6 +277,7 @@
     } else {
       retry.hidden = true;
     }
+    $('error').classList.toggle('alert-temp', info.retry !== undefined);
     $('error').hidden = false;
   }
 
@@ -482,7 +483,7 @@
         const slot = slots[key];
         slot.textContent = '';
         const info = describeError(err, key === 'check' ? 'The identity check' : 'The domain audit');
-        const box = el('section', 'alert card alert-inline');
+        const box = el('section', 'alert card alert-inline' + (info.retry !== undefined ? ' alert-temp' : ''));
         box.append(el('h2', 'alert-title', (key === 'check' ? 'Identity check: ' : 'Domain audit: ') + info.title),
           el('p', 'alert-message', info.message));
         if (info.hint) box.append(el('p', 'alert-hint', info.hint));
