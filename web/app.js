@@ -316,6 +316,7 @@
     $('progress').hidden = false;
     $('cancel').hidden = false;
     $('intro').hidden = true;
+    document.body.classList.add('has-report');
 
     const report = $('report');
     report.textContent = '';
@@ -330,13 +331,13 @@
     const cp = new URLSearchParams(common);
     cp.set('target', c.target);
     if (opts.port) cp.set('port', opts.port);
-    jobs.push({ key: 'check', label: 'Identity check: PTR, A/AAAA' + (opts.noSmtp ? '' : ', SMTP banner and EHLO'),
+    jobs.push({ key: 'check', label: 'Identity check (PTR, A/AAAA' + (opts.noSmtp ? ')' : ', SMTP)'),
       url: API + 'check?' + cp.toString() });
     // A name also gets the domain audit.
     if (c.kind === 'name') {
       const ap = new URLSearchParams(common);
       ap.set('domain', c.target);
-      jobs.push({ key: 'audit', label: 'Domain audit: MX, SPF, DMARC, DKIM, BIMI, MTA-STS, blacklists',
+      jobs.push({ key: 'audit', label: 'Domain audit (MX, SPF, DMARC, DKIM\u2026)',
         url: API + 'audit?' + ap.toString() });
     }
     r.jobs = jobs;
@@ -1091,7 +1092,10 @@
       const p = new URLSearchParams(location.search);
       fillForm(p);
       if (p.get('q')) start(readForm(), false);
-      else { cancelRun(null); $('report').hidden = true; $('progress').hidden = true; hideError(); $('intro').hidden = false; }
+      else {
+        cancelRun(null); $('report').hidden = true; $('progress').hidden = true; hideError();
+        $('intro').hidden = false; document.body.classList.remove('has-report');
+      }
     });
     const p = new URLSearchParams(location.search);
     if (p.get('q')) { fillForm(p); start(readForm(), false); }
