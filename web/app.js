@@ -53,6 +53,10 @@
     sendmail: 'Sendmail', qmail: 'qmail', halon: 'Halon', hmailserver: 'hMailServer',
     mdaemon: 'MDaemon', zimbra: 'Zimbra', google: 'Google', microsoft365: 'Microsoft 365',
   };
+  const GENERIC = {
+    cloud_default: 'the provider\'s default name', embedded_ip: 'the address is embedded in it',
+    pool_keyword: 'it reads like a dynamic address pool',
+  };
   const ENGINE_NAMES = {
     postfix: 'Postfix', rspamd: 'rspamd', spamassassin: 'SpamAssassin',
     'mailbox-providers': 'Large mailbox providers', dmarc: 'DMARC',
@@ -470,12 +474,13 @@
           let code = doc.summary && doc.summary.exit_code;
           const k = checkCounts(doc);
           if (k.failures || k.warnings) code = 1;
-          if (!noAddr) setPart('check', exitStatus(code), 'Identity: ' + identityLine(doc));
+          if (!noAddr) setPart('check', code === 1 ? (k.failures ? 'fail' : 'warning') : exitStatus(code), 'Identity: ' + identityLine(doc));
           if (doc.version) $('version').textContent = ' ' + str(doc.version);
         } else {
           slot.append(renderAudit(doc));
           const s = obj(doc.summary) || {};
-          setPart('audit', exitStatus(doc.exit_code), 'Domain audit: grade ' + str(s.grade) +
+          const ac = combine(doc.exit_code, (s.failures | 0) || (s.warnings | 0) ? 1 : 0);
+          setPart('audit', ac === 1 ? ((s.failures | 0) ? 'fail' : 'warning') : exitStatus(ac), 'Domain audit: grade ' + str(s.grade) +
             (s.complete === false ? ' (provisional)' : '') + ', ' + countLine(s));
         }
         this.verdict(true);
@@ -636,7 +641,8 @@
     if (ptrs.length) {
       let note = ptrs.length > 1 ? plural(ptrs.length, 'PTR record') + ' (receivers expect one)' : null;
       const g = obj(a.generic);
-      if (g) note = (note ? note + '; ' : '') + 'generic name: ' + (str(g.reason) || str(g.kind));
+      if (g) note = (note ? note + '; ' : '') + 'generic name: ' + (GENERIC[g.kind] || str(g.kind) || 'generic');
+      if (g) m.generic = str(g.reason) || 'The PTR name looks generic.';
       const cn = arr(pl.cname_chain);
       if (cn.length) note = (note ? note + '; ' : '') + 'via CNAME ' + cn.map(str).join(' \u2192 ');
       m.links.push({ cls: g ? 'warn' : 'ok', label: 'PTR', state: g ? 'generic' : 'found' });
@@ -649,7 +655,8 @@
     } else {
       const z = obj(a.reverse_zone) || obj(pl.zone);
       let note = 'lookup: ' + str(pl.outcome || 'no answer');
-      if (z && z.name) note += '; reverse zone ' + str(z.name) + (z.mname ? ' (' + str(z.mname) + ')' : '');
+      if (z && z.name === '.') note += '; the reverse zone of this block was never delegated (answer from the root)';
+      else if (z && z.name) note += '; reverse zone ' + str(z.name) + (z.mname ? ' (' + str(z.mname) + ')' : '');
       m.links.push({ cls: 'bad', label: 'PTR', state: 'missing' });
       ptrNode = { kind: 'PTR name', values: ['no PTR record'], cls: 'bad', note };
       m.broken = 'The chain breaks at the first link: ' + ip + ' has no PTR record.';
@@ -736,8 +743,12 @@
           (ptrs.length ? ', which is not its PTR name ' + ptrs[0] + '.' : '.');
         m.summaryCls = 'warn';
       } else if (temp.length) {
-        m.broken = 'DNS agrees, but the SMTP server could not be reached: the banner and EHLO names could not be compared. Retry later.';
+        m.broken = 'DNS agrees, but the SMTP session did not complete (' + str(smtp && smtp.status) +
+          '): the banner and EHLO names could not be compared. Retry later.';
         m.summaryCls = 'temp';
+      } else if (m.generic) {
+        m.broken = 'The chain holds, but the PTR name ' + ptrs[0] + ' is generic. ' + m.generic;
+        m.summaryCls = 'warn';
       } else if (!smtp) {
         m.summary = 'Reverse and forward DNS agree (FCrDNS passes). The SMTP names were not checked (DNS only).';
       } else {
