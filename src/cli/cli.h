@@ -33,6 +33,8 @@ int cmd_policyd(int argc, char **argv);
 void cmd_policyd_usage(FILE *out);
 int cmd_mcp(int argc, char **argv);
 void cmd_mcp_usage(FILE *out);
+int cmd_serve(int argc, char **argv);
+void cmd_serve_usage(FILE *out);
 /* subcommand entry points: add yours above this line */
 
 #endif

@@ -40,7 +40,9 @@ static const struct {
 	{ "policyd", cmd_policyd, "a Postfix policy server that applies the "
 	    "identity checks to connecting clients" },
 	{ "mcp", cmd_mcp, "a Model Context Protocol server on stdio for AI "
-	    "assistants (check_identity)" },
+	    "assistants: every check as a tool" },
+	{ "serve", cmd_serve, "an HTTP server: JSON API, OpenAPI document "
+	    "and web page, safe to expose" },
 	/* subcommands: add yours above this line */
 };
 
