@@ -341,6 +341,7 @@
     if (c.kind === 'name') {
       const ap = new URLSearchParams(common);
       ap.set('domain', c.target);
+      if (opts.port) ap.set('port', opts.port);
       jobs.push({ key: 'audit', label: 'Domain audit (MX, SPF, DMARC, DKIM\u2026)',
         url: API + 'audit?' + ap.toString() });
     }

@@ -56,7 +56,8 @@ trap 'stop_servers; lib_cleanup' EXIT
 serve() {
 	local name=$1 port=$2 i
 	shift 2
-	"$MXDIAG" serve --listen "127.0.0.1:$port" --resolver "$DNS:$PORT" --timeout 3 "$@" \
+	"$MXDIAG" serve --listen "127.0.0.1:$port" --resolver "$DNS:$PORT" --timeout 3 \
+	    --rate 0 "$@" \
 	    > "$OUT/$name.log" 2>&1 &
 	PIDS+=($!)
 	for i in $(seq 1 100); do
