@@ -5,9 +5,10 @@
 //
 // Environment:
 //   BASE_URL        the server, e.g. http://127.0.0.1:8080 (required)
-//   STRICT_URL      a second server started without --allow-private: a
-//                   loopback target must be refused there (optional; the
-//                   refusal test is skipped without it)
+//   STRICT_URL      a second server started without --allow-private and
+//                   with --rate 1 --burst 1: a loopback target must be
+//                   refused there, and the next request rate limited
+//                   (optional; both tests are skipped without it)
 //   SMTP_PORT       the world's SMTP port (default 2525)
 //   SCREENSHOT_DIR  where the PNGs go (default: the current directory)
 //   CHROMIUM        the browser (default /usr/bin/chromium)
@@ -335,10 +336,18 @@ try {
     const em = await text(sp, '#error-message');
     ok(/refused/i.test(et) && em.length > 0, 'a loopback target on a server without --allow-private: "refused", with the reason', et, em);
     await shot(sp, 'web-error-refused.png', false);
+    // That server allows one API request a minute: the next is a 429.
+    await sp.fill('#q', '127.0.0.3');
+    await sp.press('#q', 'Enter');
+    await waitReport(sp);
+    const rl = await text(sp, '#error');
+    ok(/Too many requests/.test(rl) && /retry in \d+ seconds?/.test(rl) && await sp.isHidden('#retry'),
+      '429: "too many requests", when to retry (Retry-After), no Retry button before then', rl);
     await collectCsp(sp);
     await sp.close();
   } else {
     skip('a refused target shows the reason', 'STRICT_URL not set');
+    skip('429 says when to retry', 'STRICT_URL not set');
   }
 
   // 503 busy with Retry-After, then a working retry (answer intercepted in
@@ -412,7 +421,7 @@ try {
   ok(offsite.length === 0, 'no request left 127.0.0.1', ...offsite.slice(0, 10));
   ok(requests.some((u) => u.endsWith('/app.js')) && requests.some((u) => u.endsWith('/app.css')),
     'the page loaded its own script and stylesheet');
-  const expected = /Failed to load resource: the server responded with a status of (400|422|503)/;
+  const expected = /Failed to load resource: the server responded with a status of (400|422|429|503)/;
   const bad = consoleErrors.filter((e) => !(e.phase === 'errors' && expected.test(e.text)));
   ok(bad.length === 0, 'no console errors (besides the expected 4xx/5xx answers)',
     ...bad.slice(0, 10).map((e) => `[${e.phase}] ${e.text} ${e.url}`));

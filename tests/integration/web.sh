@@ -3,7 +3,8 @@
 # web.sh: the web page of `mxdiag serve` in a real browser. Starts two
 # servers on free loopback ports against the test world (one with
 # --allow-private, which the page is tested on; one without, where a
-# loopback target must be refused), runs tests/browser/page.mjs (headless
+# loopback target must be refused and the next request is rate limited),
+# runs tests/browser/page.mjs (headless
 # Debian chromium driven by playwright-core; TAP), stops the servers.
 # Skips when node, tests/browser/node_modules or /usr/bin/chromium are
 # missing (scripts/deps.sh installs chromium; `npm ci` in tests/browser
@@ -56,8 +57,7 @@ trap 'stop_servers; lib_cleanup' EXIT
 serve() {
 	local name=$1 port=$2 i
 	shift 2
-	"$MXDIAG" serve --listen "127.0.0.1:$port" --resolver "$DNS:$PORT" --timeout 3 \
-	    --rate 0 "$@" \
+	"$MXDIAG" serve --listen "127.0.0.1:$port" --resolver "$DNS:$PORT" --timeout 3 "$@" \
 	    > "$OUT/$name.log" 2>&1 &
 	PIDS+=($!)
 	for i in $(seq 1 100); do
@@ -74,7 +74,9 @@ serve() {
 P1=$(free_port)
 P2=$(free_port)
 while [ "$P2" = "$P1" ]; do P2=$(free_port); done
-if serve open "$P1" --allow-private && serve strict "$P2"; then
+# The open server does not rate limit (the test makes more requests than
+# a client's burst); the strict one allows one API request a minute.
+if serve open "$P1" --allow-private --rate 0 && serve strict "$P2" --rate 1 --burst 1; then
 	# page.mjs prints its own TAP; renumber it after ours.
 	BASE_URL="http://127.0.0.1:$P1" STRICT_URL="http://127.0.0.1:$P2" \
 	SMTP_PORT=$SMTP_PORT SCREENSHOT_DIR=$SHOTS CHROMIUM=$CHROMIUM \
