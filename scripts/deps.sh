@@ -7,7 +7,8 @@ set -eu
 PKGS="build-essential meson ninja-build pkg-config clang libclang-rt-14-dev
 libc-ares-dev libevent-dev libssl-dev libjansson-dev libcmocka-dev libpsl-dev
 knot knot-dnsutils postfix swaks netcat-openbsd jq valgrind
-python3 python3-jsonschema bsdutils openssl ca-certificates"
+python3 python3-jsonschema bsdutils openssl ca-certificates curl chromium
+fonts-dejavu-core"
 
 # The official MCP clients of tests/mcp-clients run on Node.js (>= 20 for
 # @modelcontextprotocol/client 2.x). A node already on the machine (a newer

@@ -27,18 +27,22 @@ rm -rf "$LOGS"; mkdir -p "$LOGS"
 stage_fail=0
 note_fail() { echo "FAILED: $*"; stage_fail=$((stage_fail + 1)); }
 
-# The official MCP clients (tests/integration/mcp_clients.sh) from the
-# committed lock file, whenever node_modules is missing or older than the
-# lock. Here they are required: mcp_clients.sh fails instead of skipping.
-export MXDIAG_REQUIRE_MCP_CLIENTS=1
-mcp_clients=tests/mcp-clients
-if [ ! -f "$mcp_clients/node_modules/.package-lock.json" ] ||
-   [ "$mcp_clients/package-lock.json" -nt "$mcp_clients/node_modules/.package-lock.json" ]; then
-	echo "=== npm ci ($mcp_clients)"
-	if ! (cd "$mcp_clients" && npm ci --no-audit --no-fund) > "$LOGS/npm-ci.log" 2>&1; then
-		tail -20 "$LOGS/npm-ci.log"; note_fail "npm ci in $mcp_clients"
+# The Node.js test drivers from their committed lock files, whenever
+# node_modules is missing or older than the lock: the official MCP clients
+# (tests/mcp-clients, mcp_clients.sh) and playwright-core driving Debian's
+# Chromium (tests/browser, web.sh). Here they are required: those tests
+# fail instead of skipping.
+export MXDIAG_REQUIRE_MCP_CLIENTS=1 MXDIAG_REQUIRE_BROWSER=1
+for npmdir in tests/mcp-clients tests/browser; do
+	if [ ! -f "$npmdir/node_modules/.package-lock.json" ] ||
+	   [ "$npmdir/package-lock.json" -nt "$npmdir/node_modules/.package-lock.json" ]; then
+		echo "=== npm ci ($npmdir)"
+		log=$LOGS/npm-ci-$(basename "$npmdir").log
+		if ! (cd "$npmdir" && npm ci --no-audit --no-fund) > "$log" 2>&1; then
+			tail -20 "$log"; note_fail "npm ci in $npmdir"
+		fi
 	fi
-fi
+done
 
 WORLD=$(mktemp -d /tmp/mxdiag-world.XXXXXX)
 cleanup() { tests/world/world.sh down "$WORLD" > /dev/null 2>&1; }

@@ -16,18 +16,23 @@ HERE_WEB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BROWSER_DIR=$HERE_WEB/../browser
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 
-if ! command -v node > /dev/null; then
-	echo "1..0 # SKIP node is not installed"; exit 0
-fi
-if [ ! -d "$BROWSER_DIR/node_modules/playwright-core" ]; then
-	echo "1..0 # SKIP tests/browser/node_modules missing (run npm ci in tests/browser)"; exit 0
-fi
-if [ ! -x "$CHROMIUM" ]; then
-	echo "1..0 # SKIP $CHROMIUM not installed (apt-get install chromium)"; exit 0
-fi
-if ! "${MXDIAG:?set MXDIAG to the mxdiag binary}" serve --help > /dev/null 2>&1; then
-	echo "1..0 # SKIP this mxdiag has no serve command"; exit 0
-fi
+# cannot REASON: a skip, or a failure where the browser test is required
+# (MXDIAG_REQUIRE_BROWSER, set by scripts/test.sh for CI).
+cannot() {
+	if [ -n "${MXDIAG_REQUIRE_BROWSER:-}" ]; then
+		echo "1..1"
+		echo "not ok 1 - $1 (required: MXDIAG_REQUIRE_BROWSER is set)"
+		exit 1
+	fi
+	echo "1..0 # SKIP $1"; exit 0
+}
+command -v node > /dev/null || cannot "node is not installed"
+[ -d "$BROWSER_DIR/node_modules/playwright-core" ] ||
+	cannot "tests/browser/node_modules missing (run npm ci in tests/browser)"
+[ -x "$CHROMIUM" ] || cannot "$CHROMIUM not installed (apt-get install chromium)"
+command -v curl > /dev/null || cannot "curl is not installed"
+"${MXDIAG:?set MXDIAG to the mxdiag binary}" serve --help > /dev/null 2>&1 ||
+	cannot "this mxdiag has no serve command"
 
 . "$HERE_WEB/lib.sh"
 world_attach
