@@ -4,7 +4,7 @@
 # test world on loopback (Knot DNS on 127.0.0.1:5353 with the test zones,
 # Postfix, Exim and scripted SMTP peers) and checks a few of its servers:
 # the misaligned one first; then mxdiag policyd answering Postfix policy
-# requests and mxdiag mcp answering an agent. Nothing leaves 127.0.0.0/8. Stops the world
+# requests, mxdiag mcp answering an agent and mxdiag serve answering HTTP. Nothing leaves 127.0.0.0/8. Stops the world
 # on exit. Pass mxdiag options after the script's name to add to them.
 set -u -o pipefail
 
@@ -70,3 +70,17 @@ printf '%s\n' \
 	'{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"check_identity","arguments":{"target":"127.0.0.3","port":2525},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}' |
 	build-demo/mxdiag mcp --resolver 127.0.0.1:5353 --ehlo demo.example.test --allow-private 2>/dev/null |
 	jq -c 'if .id == 1 then {id, supportedVersions: .result.supportedVersions} else {id, isError: .result.isError, summary: .result.content[0].text} end'
+echo
+echo "== For programs and people: mxdiag serve (JSON API, web page at /)"
+build-demo/mxdiag serve --listen 127.0.0.1:8025 --resolver 127.0.0.1:5353 \
+	--ehlo demo.example.test --allow-private --quiet 2>/dev/null &
+SV=$!
+for _ in $(seq 50); do nc -z 127.0.0.1 8025 2>/dev/null && break; sleep 0.1; done
+echo "GET /api/v1/check?target=127.0.0.5&port=2525"
+curl -s 'http://127.0.0.1:8025/api/v1/check?target=127.0.0.5&port=2525' |
+	jq -c '{schema, summary, problems: [.targets[0].addresses[0].findings[] | select(.status == "fail" or .status == "warning") | .code]}'
+echo "GET /api/v1/dmarc?domain=example.test"
+curl -s 'http://127.0.0.1:8025/api/v1/dmarc?domain=example.test' | jq -c '{schema, domain, valid, summary}'
+echo "GET / -> $(curl -s -o /dev/null -w '%{http_code} %{content_type}, %{size_download} bytes' http://127.0.0.1:8025/)"
+kill "$SV"; wait "$SV" 2>/dev/null
+echo "(Started by hand, the page is at http://127.0.0.1:8025/ ; docs/serve.md)"
