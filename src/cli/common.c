@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "smtp/probe.h"
 #include "smtp/reply.h"
 
 void
@@ -194,4 +195,28 @@ cli_print_json(json_t *doc)
 {
 	json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	putchar('\n');
+}
+
+int
+cli_check_ca_file(const char *path)
+{
+	char err[256];
+	struct ssl_ctx_st *ctx;
+
+	if (path == NULL)
+		return 0;
+	if ((ctx = smtp_tls_ctx_new(path, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "mxdiag: %s\n", err);
+		return -1;
+	}
+	smtp_tls_ctx_free(ctx);
+	return 0;
+}
+
+uint32_t
+cli_rate_milli(long per_minute)
+{
+	uint32_t r = (uint32_t)(per_minute * 1000 / 60);
+
+	return per_minute > 0 && r == 0 ? 1 : r;
 }

@@ -8,6 +8,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "dns/lookup.h"
 #include "dns/resolver.h"
@@ -61,6 +62,13 @@ int cli_parse_ehlo(const char *arg, char *out, size_t outlen);
 /* The EHLO name when none is given: this host's FQDN, else
  * "mxdiag.invalid" (a name that can never be mistaken for a real one). */
 void cli_default_ehlo(char *out, size_t outlen);
+
+/* --ca-file for a server: a bad file is the user's error at start, not
+ * every check's later. Returns 0, or -1 with the message printed. */
+int cli_check_ca_file(const char *path);
+/* A rate in requests per minute as the token buckets take it (requests
+ * per 1000 s, at least 1 unless per_minute is 0: no limit). */
+uint32_t cli_rate_milli(long per_minute);
 
 /* The exit status of one list (finding_tally_*), and its two halves. */
 int cli_exit_status(const struct finding_list *fl, bool *problems,

@@ -116,18 +116,8 @@ cmd_mcp(int argc, char **argv)
 		goto usage;
 	}
 	cli_common_finish(&common);
-	if (cfg.ca_file != NULL) {
-		/* A bad file is the user's error now, not every audit's. */
-		char err[256];
-		struct ssl_ctx_st *ctx = smtp_tls_ctx_new(cfg.ca_file, err,
-		    sizeof(err));
-
-		if (ctx == NULL) {
-			fprintf(stderr, "mxdiag: %s\n", err);
-			return EXIT_USAGE;
-		}
-		smtp_tls_ctx_free(ctx);
-	}
+	if (cli_check_ca_file(cfg.ca_file) != 0)
+		return EXIT_USAGE;
 	if ((rc = cli_loop_open(&loop, &common)) != 0)
 		return rc;
 	cfg.base = loop.base;
@@ -136,9 +126,7 @@ cmd_mcp(int argc, char **argv)
 	cfg.ehlo = ehlo;
 	cfg.dns = &common.dns;
 	cfg.version = MXDIAG_VERSION;
-	cfg.rate_milli = (uint32_t)(rate * 1000 / 60);
-	if (rate > 0 && cfg.rate_milli == 0)
-		cfg.rate_milli = 1;
+	cfg.rate_milli = cli_rate_milli(rate);
 	cfg.burst = (uint32_t)burst;
 	srv = mcp_server_new(&cfg, mcp_stdio_reply, NULL);
 	fprintf(stderr, "mxdiag mcp: serving MCP %s and %s on stdio%s\n",

@@ -153,20 +153,9 @@ cmd_serve(int argc, char **argv)
 	cli_common_finish(&common);
 	if (cfg.nlisten == 0)
 		cfg.listen[cfg.nlisten++] = "127.0.0.1:8025";
-	if (cfg.ca_file != NULL) {
-		char err[256];
-		struct ssl_ctx_st *ctx = smtp_tls_ctx_new(cfg.ca_file, err,
-		    sizeof(err));
-
-		if (ctx == NULL) {
-			fprintf(stderr, "mxdiag: %s\n", err);
-			return EXIT_USAGE;
-		}
-		smtp_tls_ctx_free(ctx);
-	}
-	cfg.rate_milli = (uint32_t)(rate * 1000 / 60);
-	if (rate > 0 && cfg.rate_milli == 0)
-		cfg.rate_milli = 1;
+	if (cli_check_ca_file(cfg.ca_file) != 0)
+		return EXIT_USAGE;
+	cfg.rate_milli = cli_rate_milli(rate);
 	cfg.burst = (uint32_t)burst;
 	cfg.max_clients = 65536;
 	cfg.max_checks = (unsigned)checks;
