@@ -314,6 +314,16 @@ srv_retry_after(struct evhttp_request *req, unsigned long long seconds)
 
 /* ---- API calls ---- */
 
+/* Leave the loop once the last answers are written and the probes have
+ * freed themselves (both take a turn or two of the loop). */
+static void
+srv_finish_soon(struct srv *s)
+{
+	struct timeval tv = { 0, 200 * 1000 };
+
+	event_base_loopexit(s->base, &tv);
+}
+
 static void
 srv_call_unlink(struct srv_call *c)
 {
@@ -327,7 +337,7 @@ srv_call_unlink(struct srv_call *c)
 		c->next->prev = c->prev;
 	s->running--;
 	if (s->stopping && s->running == 0)
-		event_base_loopbreak(s->base);
+		srv_finish_soon(s);
 }
 
 /* The client closed while its check runs: the request is gone with the
@@ -606,7 +616,7 @@ srv_signal(evutil_socket_t sig, short what, void *arg)
 	fprintf(stderr, "mxdiag serve: signal %d: finishing %u running "
 	    "checks\n", (int)sig, s->running);
 	if (s->running == 0) {
-		event_base_loopbreak(s->base);
+		srv_finish_soon(s);
 		return;
 	}
 	s->drain = evtimer_new(s->base, srv_drain_timeout, s);

@@ -391,6 +391,24 @@ check_rc "SIGTERM" 0 $? "$OUT/pub.log"
 grep -q 'mxdiag serve: done: ' "$OUT/pub.log" && ok "SIGTERM: the tally is logged" ||
 	not_ok "SIGTERM: the tally is logged" "$(tail -3 "$OUT/pub.log")"
 
+# SIGTERM while a check runs: no new requests, the running one answered.
+get drain "http://$LIM/api/v1/check?target=127.0.0.13&port=2525" GET 127.0.0.49 &
+drainpid=$!
+sleep 0.5
+kill -TERM "$PID_lim"
+sleep 0.2
+get after_term "http://$LIM/healthz"
+wait "$drainpid"
+want_status drain 200
+want drain '.summary.exit_code == 2' "the running check is answered after SIGTERM"
+if [ "$(cat "$OUT/after_term.status")" != 200 ]; then
+	ok "after SIGTERM: no new requests"
+else
+	not_ok "after SIGTERM: no new requests" "healthz answered 200"
+fi
+wait "$PID_lim"
+check_rc "SIGTERM with a check running" 0 $? "$OUT/lim.log"
+
 # --- valgrind (ASan in the sanitizer build) --------------------------------
 if command -v valgrind > /dev/null && [ -z "${MXDIAG_NO_VALGRIND:-}" ]; then
 	WRAP="valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99"
