@@ -140,17 +140,8 @@ cmd_bimi(int argc, char **argv)
 	bimi_judge(b, &fl);
 	rc = cli_exit_status(&fl, &problems, &temporary);
 	if (c.format == CLI_FORMAT_JSON) {
-		json_t *doc = json_object(), *body = bimi_json(b, &fl);
+		json_t *doc = bimi_document(b, &fl);
 
-		json_object_set_new(doc, "schema",
-		    json_string(POLICY_BIMI_SCHEMA));
-		json_object_set_new(doc, "version", json_string("0.1.0"));
-		json_object_update(doc, body);
-		json_decref(body);
-		json_object_set_new(doc, "summary", json_pack(
-		    "{s:s, s:b, s:b, s:i}", "status", finding_status_name(
-		    finding_list_worst(&fl)), "problems", problems,
-		    "temporary_failures", temporary, "exit_code", rc));
 		cli_print_json(doc);
 		json_decref(doc);
 	} else {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The DNS-only tools of `mxdiag mcp`: check_spf, check_dmarc, check_dkim
- * and check_blacklists. Each runs the same check and builds the same JSON
- * document as its command (`mxdiag spf|dmarc|dkim|bl --format json`),
+ * The DNS-only tools of `mxdiag mcp`: check_spf, check_dmarc, check_bimi,
+ * check_dkim and check_blacklists. Each runs the same check and builds the
+ * same JSON document as its command (`mxdiag spf|dmarc|bimi|dkim|bl
+ * --format json`),
  * through the same module functions; nothing here connects anywhere but
  * to the DNS resolver.
  */
@@ -18,6 +19,7 @@
 #include "dnsbl/dnsbl.h"
 #include "dnsbl/list.h"
 #include "mcp/tools.h"
+#include "policy/bimi.h"
 #include "policy/dmarc.h"
 #include "policy/orgdomain.h"
 #include "policy/render.h"
@@ -513,6 +515,132 @@ dmarc_call(const struct mcp_tool_ctx *ctx, json_t *args, mcp_tool_done *done,
 	return MCP_TOOLS_STARTED;
 }
 
+/* ---- check_bimi ---- */
+
+static const char bimi_description[] =
+    "Check a domain's BIMI record (brand logo in the inbox): find it at "
+    "selector._bimi.domain or at the organizational domain, check its "
+    "tags, the logo (l=) and certificate (a=) URLs, and the DMARC policy "
+    "BIMI requires (p=quarantine or reject, pct=100). Call it when a "
+    "logo does not show, or before publishing a record (give a draft in "
+    "record). The structuredContent is the JSON of `mxdiag bimi --format "
+    "json` (schema mxdiag.bimi/1); nothing is fetched from the URLs. "
+    "summary.exit_code 2 (temperror) means the DNS could not answer: "
+    "retry later. domain is a domain name, never a URL.";
+
+static json_t *
+bimi_definition(void)
+{
+	return mcp_tool_definition("check_bimi", "BIMI record", bimi_description,
+	    "{\"type\": \"object\", \"properties\": {"
+	    "\"domain\": {\"type\": \"string\", \"description\": "
+	    "\"The domain (example.com), as in the From: header.\"},"
+	    "\"selector\": {\"type\": \"string\", \"description\": "
+	    "\"BIMI selector (default: default).\"},"
+	    "\"record\": {\"type\": \"string\", \"maxLength\": 8192, "
+	    "\"description\": \"A draft record (v=BIMI1; l=...) judged "
+	    "as if published.\"}},"
+	    "\"required\": [\"domain\"], \"additionalProperties\": false}");
+}
+
+struct bimi_call {
+	struct mcp_tool_ctx	 ctx;
+	mcp_tool_done		*done;
+	void			*arg;
+	struct dns_lookup	 lookup;
+	struct orgdomain_psl	 psl;
+	struct bimi_check	 b;
+	char			 domain[MCP_NAME_MAX + 1];
+};
+
+static void
+bimi_finish(evutil_socket_t fd, short what, void *arg)
+{
+	struct bimi_call *c = arg;
+	struct finding_list fl = { 0 };
+	char *buf = NULL;
+	size_t len = 0, nprob = 0;
+	FILE *m;
+
+	bimi_judge(&c->b, &fl);
+	if ((m = open_memstream(&buf, &len)) == NULL) {
+		c->done(mcp_tool_error("out of memory"), c->arg);
+	} else {
+		mcp_summary_verdict(m, c->domain, finding_list_exit_code(&fl),
+		    finding_list_worst(&fl));
+		mcp_summary_problems(m, NULL, &fl, &nprob);
+		c->done(mcp_tool_result(m, &buf, bimi_document(&c->b, &fl),
+		    nprob), c->arg);
+	}
+	finding_list_clear(&fl);
+	bimi_check_clear(&c->b);
+	orgdomain_psl_close(&c->psl);
+	free(c);
+}
+
+static void
+bimi_done(struct bimi_check *b, void *arg)
+{
+	struct bimi_call *c = arg;
+
+	mcp_defer(c->ctx.base, bimi_finish, c);
+}
+
+static enum mcp_tools_status
+bimi_call(const struct mcp_tool_ctx *ctx, json_t *args, mcp_tool_done *done,
+    void *arg, char *err, size_t errlen)
+{
+	static const struct mcp_arg spec[] = {
+		{ "domain", MCP_ARG_STRING, true },
+		{ "selector", MCP_ARG_STRING, false },
+		{ "record", MCP_ARG_STRING, false },
+	};
+	json_t *record = json_object_get(args, "record");
+	json_t *sel = json_object_get(args, "selector");
+	const char *domain, *draft = NULL, *selector = NULL, *problem;
+	struct bimi_call *c;
+	char msg[256];
+
+	if (!mcp_args_check("check_bimi", spec, sizeof(spec) / sizeof(spec[0]),
+	    args, err, errlen))
+		return MCP_TOOLS_BAD_ARGS;
+	domain = mcp_arg_string(json_object_get(args, "domain"), MCP_NAME_MAX);
+	if ((problem = mcp_domain_problem(domain)) != NULL) {
+		done(mcp_tool_error("domain: %s", problem), arg);
+		return MCP_TOOLS_STARTED;
+	}
+	if (sel != NULL &&
+	    (selector = mcp_arg_string(sel, MCP_NAME_MAX)) == NULL) {
+		done(mcp_tool_error("selector must be printable ASCII of at "
+		    "most %d characters", MCP_NAME_MAX), arg);
+		return MCP_TOOLS_STARTED;
+	}
+	if (record != NULL &&
+	    (draft = mcp_arg_string(record, TAGVALUE_INPUT_MAX)) == NULL) {
+		done(mcp_tool_error("record must be printable ASCII of at most "
+		    "%d characters", TAGVALUE_INPUT_MAX), arg);
+		return MCP_TOOLS_STARTED;
+	}
+	if (!mcp_have_dns(ctx, done, arg))
+		return MCP_TOOLS_STARTED;
+	c = xcalloc(1, sizeof(*c));
+	c->ctx = *ctx;
+	c->done = done;
+	c->arg = arg;
+	snprintf(c->domain, sizeof(c->domain), "%s", domain);
+	dns_lookup_from_resolver(&c->lookup, ctx->res);
+	(void)orgdomain_psl_open(&c->psl, NULL, msg, sizeof(msg));
+	if (bimi_check_start(&c->lookup, &c->psl, c->domain, selector, draft,
+	    draft ? strlen(draft) : 0, &c->b, bimi_done, c) != 0) {
+		orgdomain_psl_close(&c->psl);
+		free(c);
+		done(mcp_tool_error("\"%s\"%s%s is not a usable name", domain,
+		    selector ? " or selector " : "", selector ? selector : ""),
+		    arg);
+	}
+	return MCP_TOOLS_STARTED;
+}
+
 /* ---- check_dkim ---- */
 
 static const char dkim_description[] =
@@ -817,6 +945,8 @@ const struct mcp_tool mcp_tool_check_spf = {
 	"check_spf", spf_definition, spf_call };
 const struct mcp_tool mcp_tool_check_dmarc = {
 	"check_dmarc", dmarc_definition, dmarc_call };
+const struct mcp_tool mcp_tool_check_bimi = {
+	"check_bimi", bimi_definition, bimi_call };
 const struct mcp_tool mcp_tool_check_dkim = {
 	"check_dkim", dkim_definition, dkim_call };
 const struct mcp_tool mcp_tool_check_blacklists = {

@@ -429,6 +429,7 @@ static const struct mcp_tool *const mcp_tools[] = {
 	&mcp_tool_check_identity,
 	&mcp_tool_check_spf,
 	&mcp_tool_check_dmarc,
+	&mcp_tool_check_bimi,
 	&mcp_tool_check_dkim,
 	&mcp_tool_check_blacklists,
 	&mcp_tool_audit_domain,

@@ -63,7 +63,7 @@ struct mcp_tool {
 				    mcp_tool_done *, void *, char *, size_t);
 };
 extern const struct mcp_tool mcp_tool_check_spf, mcp_tool_check_dmarc,
-    mcp_tool_check_dkim, mcp_tool_check_blacklists, mcp_tool_audit_domain;
+    mcp_tool_check_bimi, mcp_tool_check_dkim, mcp_tool_check_blacklists, mcp_tool_audit_domain;
 
 /* Why spec is not a host name or an address, for a target that is
  * neither (a URL, a path, a port): a sentence for the model. */

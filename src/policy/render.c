@@ -298,14 +298,16 @@ bimi_text(FILE *out, const struct bimi_check *b,
 		report_text_finding(out, fl->v[i], st);
 }
 
-json_t *
-dmarc_document(const struct dmarc_discovery *d, const struct finding_list *fl)
+/* A command's document: schema, version, body's members, the summary. */
+static json_t *
+policy_document(const char *schema, json_t *body,
+    const struct finding_list *fl)
 {
 	struct finding_tally t = { false, false };
-	json_t *doc = json_object(), *body = dmarc_json(d, fl);
+	json_t *doc = json_object();
 
 	finding_tally_add(&t, fl);
-	json_object_set_new(doc, "schema", json_string(POLICY_DMARC_SCHEMA));
+	json_object_set_new(doc, "schema", json_string(schema));
 	json_object_set_new(doc, "version", json_string("0.1.0"));
 	json_object_update(doc, body);
 	json_decref(body);
@@ -314,4 +316,16 @@ dmarc_document(const struct dmarc_discovery *d, const struct finding_list *fl)
 	    t.problems, "temporary_failures", t.temporary, "exit_code",
 	    finding_tally_exit(&t)));
 	return doc;
+}
+
+json_t *
+dmarc_document(const struct dmarc_discovery *d, const struct finding_list *fl)
+{
+	return policy_document(POLICY_DMARC_SCHEMA, dmarc_json(d, fl), fl);
+}
+
+json_t *
+bimi_document(const struct bimi_check *b, const struct finding_list *fl)
+{
+	return policy_document(POLICY_BIMI_SCHEMA, bimi_json(b, fl), fl);
 }

@@ -33,6 +33,10 @@ void dmarc_text(FILE *out, const struct dmarc_discovery *d,
     const struct finding_list *fl, const struct report_style *st);
 
 json_t *bimi_json(const struct bimi_check *b, const struct finding_list *fl);
+/* The whole `mxdiag bimi --format json` document (schema, version, the
+ * body, summary), for the CLI and the MCP tool / HTTP API. New. */
+json_t *bimi_document(const struct bimi_check *b,
+    const struct finding_list *fl);
 void bimi_text(FILE *out, const struct bimi_check *b,
     const struct finding_list *fl, const struct report_style *st);
 

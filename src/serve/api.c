@@ -52,6 +52,9 @@ static const struct api_endpoint_def {
 	[API_DKIM] = { "dkim", "check_dkim", {
 		{ "domain", K_STRING, true }, { "selector", K_LIST, false },
 		{ "record", K_STRING, false }, { NULL, 0, false } } },
+	[API_BIMI] = { "bimi", "check_bimi", {
+		{ "domain", K_STRING, true }, { "selector", K_STRING, false },
+		{ "record", K_STRING, false }, { NULL, 0, false } } },
 	[API_BL] = { "bl", "check_blacklists", {
 		{ "targets", K_LIST, true }, { NULL, 0, false } } },
 };

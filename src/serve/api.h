@@ -19,6 +19,7 @@ enum api_endpoint {
 	API_SPF,	/* check_spf */
 	API_DMARC,	/* check_dmarc */
 	API_DKIM,	/* check_dkim */
+	API_BIMI,	/* check_bimi */
 	API_BL,		/* check_blacklists */
 	API_NENDPOINTS
 };

@@ -60,6 +60,13 @@ ENDPOINTS = [
      [param("domain", NAME, "The domain.", True),
       param("selector", LIST, "Selectors (default: common providers' selectors)."),
       param("record", {"type": "string", "maxLength": 512}, "A draft key record (one selector).")]),
+    ("bimi", "mxdiag.bimi", "BIMI record of a domain",
+     "The record at selector._bimi.domain (or the organizational domain), "
+     "its logo and certificate URLs (not fetched) and the DMARC policy BIMI "
+     "needs. The same document as `mxdiag bimi --format json`.",
+     [param("domain", NAME, "The domain.", True),
+      param("selector", NAME, "BIMI selector (default: default)."),
+      param("record", {"type": "string", "maxLength": 512}, "A draft record.")]),
     ("bl", "mxdiag.bl", "Blacklist (DNSBL) status",
      "Listings of IP addresses and domains on the built-in DNS blacklists. "
      "The same document as `mxdiag bl --format json`.",

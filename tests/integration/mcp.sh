@@ -133,8 +133,8 @@ expect domain 42 '$r.result.isError == false and $sc.schema == "mxdiag.dkim/1"' 
 expect domain 43 '$r.result.isError == false and $sc.schema == "mxdiag.bl/1"' "check_blacklists: the bl document"
 expect domain 44 '$r.result.isError == false and $sc.schema == "mxdiag.audit/1" and ([$sc | .. | objects | select(.code? == "mx.address_refused")] | length > 0)' "audit_domain: loopback MX addresses refused (mx.address_refused), the rest audited"
 expect domain 45 '$r.result.isError == true' "a URL as domain is refused"
-expect domain 46 '[$r.result.tools[].name] | sort == ["audit_domain","check_blacklists","check_dkim","check_dmarc","check_identity","check_spf"]' "six tools listed"
-expect domain 46 '[$r.result.tools[] | select((.inputSchema.type == "object") and (.description | length > 80))] | length == 6' "each with an input schema and a description"
+expect domain 46 '[$r.result.tools[].name] | sort == ["audit_domain","check_bimi","check_blacklists","check_dkim","check_dmarc","check_identity","check_spf"]' "seven tools listed"
+expect domain 46 '[$r.result.tools[] | select((.inputSchema.type == "object") and (.description | length > 80))] | length == 7' "each with an input schema and a description"
 
 # --- notifications/cancelled (both eras), against the silent SMTP peer
 # (127.0.0.13 accepts and never greets; --timeout 2 ends each probe): a
@@ -178,6 +178,23 @@ printf '%s\n' \
 valgrind_run "mcp: an SMTP probe is the last call to end, one cancelled" \
     mcp "${RES[@]}" --allow-private --timeout 2 < "$OUT/probe-last.in"
 
+# --- check_bimi: the same document as mxdiag bimi
+session bimi --allow-private <<REQ
+{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"check_bimi","arguments":{"domain":"good.test"},$M26}}
+{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"check_bimi","arguments":{"domain":"http://good.test/"},$M26}}
+{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"check_bimi","arguments":{"domain":"good.test","logo":"x"},$M26}}
+REQ
+expect bimi 1 '$r.result.isError == false and $sc.schema == "mxdiag.bimi/1" and $sc.domain == "good.test"' "check_bimi: the mxdiag.bimi/1 document"
+expect bimi 2 '$r.result.isError == true' "check_bimi: a URL is refused (isError)"
+expect bimi 3 '$r.error.code == -32602' "check_bimi: an unknown argument is -32602"
+jq -c 'select(.id == 1) | .result.structuredContent' "$OUT/bimi.out" > "$OUT/bimi.tool.json"
+"$MXDIAG" bimi "${RES[@]}" --format json good.test > "$OUT/bimi.cli.json" 2>/dev/null
+if [ -s "$OUT/bimi.tool.json" ] && diff <(jq -S . "$OUT/bimi.tool.json") <(jq -S . "$OUT/bimi.cli.json") > /dev/null; then
+	ok "check_bimi: the same JSON as mxdiag bimi"
+else
+	not_ok "check_bimi: the same JSON as mxdiag bimi" "$(diff <(jq -S . "$OUT/bimi.tool.json") <(jq -S . "$OUT/bimi.cli.json") 2>&1 | head -10)"
+fi
+
 # --- the rate limit on tool calls (--rate 6 a minute, bursts of 2)
 session ratelimit --rate 6 --burst 2 <<REQ
 {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"check_dmarc","arguments":{"domain":"example.test"},$M26}}
@@ -187,6 +204,6 @@ session ratelimit --rate 6 --burst 2 <<REQ
 REQ
 expect ratelimit 1 '$r.result.isError == false' "the burst is served"
 expect ratelimit 3 '$r.error.code == -32603 and $r.error.data.retryAfterMs > 0 and ($r.error.message | test("rate limit"))' "over the rate: -32603 with retryAfterMs"
-expect ratelimit 4 '$r.result.tools | length == 6' "tools/list is not limited"
+expect ratelimit 4 '$r.result.tools | length == 7' "tools/list is not limited"
 
 tap_finish

@@ -116,7 +116,7 @@ want healthz '.status == "ok" and (.checks_running | type) == "number"'
 
 get openapi "http://$PUB/api/v1/openapi.json"
 want_status openapi 200
-want openapi '.openapi == "3.1.0" and ([.paths | keys[]] | sort) == (["/api/v1/audit","/api/v1/bl","/api/v1/check","/api/v1/dkim","/api/v1/dmarc","/api/v1/spf","/healthz"])' \
+want openapi '.openapi == "3.1.0" and ([.paths | keys[]] | sort) == (["/api/v1/audit","/api/v1/bimi","/api/v1/bl","/api/v1/check","/api/v1/dkim","/api/v1/dmarc","/api/v1/spf","/healthz"])' \
     "OpenAPI 3.1 with every endpoint"
 want openapi '[.. | objects | select(has("$ref")) | ."$ref" | select(startswith("#/components/schemas/")) | ltrimstr("#/components/schemas/")] - (.components.schemas | keys) == []' \
     "every component \$ref resolves"
@@ -125,7 +125,7 @@ want openapi '[.paths | to_entries[] | select(.key | startswith("/api/")) | .val
 "$PY" - "$OUT/openapi.json" "$HERE/../../docs" > "$OUT/openapi.diff" 2>&1 <<'PY'
 import json, sys, os
 api = json.load(open(sys.argv[1]))
-for name in ("check", "audit", "spf", "dmarc", "dkim", "bl"):
+for name in ("check", "audit", "spf", "dmarc", "bimi", "dkim", "bl"):
     doc = json.load(open(os.path.join(sys.argv[2], "mxdiag.%s.schema.json" % name)))
     if api["components"]["schemas"]["mxdiag." + name] != doc:
         print("mxdiag.%s differs from docs/" % name)
@@ -246,6 +246,7 @@ same_as_cli() {
 same_as_cli spf "spf?domain=example.test" spf example.test
 same_as_cli dmarc "dmarc?domain=example.test" dmarc example.test
 same_as_cli dkim "dkim?domain=example.test&selector=mail" dkim example.test --selector mail
+same_as_cli bimi "bimi?domain=good.test" bimi good.test
 same_as_cli check_nosmtp "check?target=127.0.0.2&no_smtp=true" check --no-smtp --ehlo checker.example.test 127.0.0.2
 get bl "http://$PRIV/api/v1/bl?targets=127.0.0.2,example.test"
 want_status bl 200

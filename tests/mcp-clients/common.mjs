@@ -16,7 +16,7 @@ const SILENT = '127.0.0.13';
 // (and would answer, if the server did not drop it) while we watch.
 const TIMEOUT_S = 2;
 
-const TOOLS = ['audit_domain', 'check_blacklists', 'check_dkim', 'check_dmarc',
+const TOOLS = ['audit_domain', 'check_bimi', 'check_blacklists', 'check_dkim', 'check_dmarc',
     'check_identity', 'check_spf'];
 
 let n = 0;
@@ -104,7 +104,7 @@ export async function runChecks(name, connect, describe, extra) {
 	if (list !== undefined) {
 		const names = list.tools.map((t) => t.name).sort();
 		ok(JSON.stringify(names) === JSON.stringify(TOOLS),
-		    `${name}: tools/list names the six tools`, show(names));
+		    `${name}: tools/list names the seven tools`, show(names));
 		const bad = list.tools.filter((t) => t.inputSchema?.type !== 'object' ||
 		    typeof t.description !== 'string' || t.description.length === 0);
 		ok(bad.length === 0, `${name}: every tool has an inputSchema (type object) and a description`,

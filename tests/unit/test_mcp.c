@@ -570,6 +570,7 @@ test_tools_list(void **state)
 		{ "check_identity", "[\"target\"]" },
 		{ "check_spf", NULL },
 		{ "check_dmarc", "[\"domain\"]" },
+		{ "check_bimi", "[\"domain\"]" },
 		{ "check_dkim", "[\"domain\"]" },
 		{ "check_blacklists", "[\"targets\"]" },
 		{ "audit_domain", "[\"domain\"]" },

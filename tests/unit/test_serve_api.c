@@ -50,6 +50,10 @@ static const struct {
 	    "{\"domain\":\"example.com\"}", NULL },
 	{ "/api/v1/dkim", "domain=example.com&selector=a,b", 0, "check_dkim",
 	    "{\"domain\":\"example.com\",\"selector\":[\"a\",\"b\"]}", NULL },
+	{ "/api/v1/bimi", "domain=example.com&selector=brand", 0, "check_bimi",
+	    "{\"domain\":\"example.com\",\"selector\":\"brand\"}", NULL },
+	{ "/api/v1/bimi", "selector=brand", 400, NULL, NULL,
+	    "domain is required" },
 	{ "/api/v1/bl", "targets=192.0.2.1", 0, "check_blacklists",
 	    "{\"targets\":[\"192.0.2.1\"]}", NULL },
 	/* refusals */
