@@ -281,28 +281,67 @@ struct spf_call {
 	struct spf_check	*chk;
 };
 
+/*
+ * The CallToolResult of a check with one list of findings: the verdict and
+ * the problems of fl as text, doc (taken) as structuredContent.
+ */
+static json_t *
+dt_list_result(const char *subject, const struct finding_list *fl,
+    json_t *doc)
+{
+	char *buf = NULL;
+	size_t len = 0, nprob = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (m == NULL) {
+		json_decref(doc);
+		return mcp_tool_error("out of memory");
+	}
+	mcp_summary_verdict(m, subject, finding_list_exit_code(fl),
+	    finding_list_worst(fl));
+	mcp_summary_problems(m, NULL, fl, &nprob);
+	return mcp_tool_result(m, &buf, doc, nprob);
+}
+
+/* The required "domain", or NULL when it cannot be checked as a domain
+ * name: done has then had isError. */
+static const char *
+dt_domain(json_t *args, mcp_tool_done *done, void *arg)
+{
+	const char *domain, *problem;
+
+	domain = mcp_arg_string(json_object_get(args, "domain"), MCP_NAME_MAX);
+	if ((problem = mcp_domain_problem(domain)) != NULL) {
+		done(mcp_tool_error("domain: %s", problem), arg);
+		return NULL;
+	}
+	return domain;
+}
+
+/* The optional draft "record" (NULL when absent). False when it is not
+ * printable ASCII of at most max bytes: done has then had isError. */
+static bool
+dt_draft(json_t *record, size_t max, const char **draft, mcp_tool_done *done,
+    void *arg)
+{
+	*draft = NULL;
+	if (record != NULL && (*draft = mcp_arg_string(record, max)) == NULL) {
+		done(mcp_tool_error("record must be printable ASCII of at most "
+		    "%zu characters", max), arg);
+		return false;
+	}
+	return true;
+}
+
 static void
 spf_finish(evutil_socket_t fd, short what, void *arg)
 {
 	struct spf_call *c = arg;
 	struct finding_list fl = { 0 };
-	char *buf = NULL;
-	size_t len = 0, nprob = 0;
-	FILE *m;
-	int rc;
 
-	(void)fd;
-	(void)what;
 	spf_judge(c->chk, &fl);
-	rc = finding_list_exit_code(&fl);
-	if ((m = open_memstream(&buf, &len)) == NULL) {
-		c->done(mcp_tool_error("out of memory"), c->arg);
-	} else {
-		mcp_summary_verdict(m, c->chk->domain, rc, finding_list_worst(&fl));
-		mcp_summary_problems(m, NULL, &fl, &nprob);
-		c->done(mcp_tool_result(m, &buf, spf_render_json(c->chk, &fl, rc),
-		    nprob), c->arg);
-	}
+	c->done(dt_list_result(c->chk->domain, &fl, spf_render_json(c->chk,
+	    &fl, finding_list_exit_code(&fl))), c->arg);
 	finding_list_clear(&fl);
 	spf_check_free(c->chk);
 	free(c);
@@ -355,12 +394,8 @@ spf_call(const struct mcp_tool_ctx *ctx, json_t *args, mcp_tool_done *done,
 			return MCP_TOOLS_STARTED;
 		}
 	}
-	if (record != NULL &&
-	    (req.record = mcp_arg_string(record, SPF_RECORD_MAX)) == NULL) {
-		done(mcp_tool_error("record must be printable ASCII of at most "
-		    "%d characters", SPF_RECORD_MAX), arg);
+	if (!dt_draft(record, SPF_RECORD_MAX, &req.record, done, arg))
 		return MCP_TOOLS_STARTED;
-	}
 	if ((ip != NULL && (req.ip = mcp_arg_string(ip, INET6_ADDRSTRLEN)) ==
 	    NULL) || (sender != NULL && (req.sender = mcp_arg_string(sender,
 	    DT_ARG_MAX)) == NULL) || (helo != NULL && (req.helo =
@@ -436,22 +471,10 @@ dmarc_finish(evutil_socket_t fd, short what, void *arg)
 {
 	struct dmarc_call *c = arg;
 	struct finding_list fl = { 0 };
-	char *buf = NULL;
-	size_t len = 0, nprob = 0;
-	FILE *m;
 
-	(void)fd;
-	(void)what;
 	dmarc_judge(&c->d, &fl);
-	if ((m = open_memstream(&buf, &len)) == NULL) {
-		c->done(mcp_tool_error("out of memory"), c->arg);
-	} else {
-		mcp_summary_verdict(m, c->domain, finding_list_exit_code(&fl),
-		    finding_list_worst(&fl));
-		mcp_summary_problems(m, NULL, &fl, &nprob);
-		c->done(mcp_tool_result(m, &buf, dmarc_document(&c->d, &fl),
-		    nprob), c->arg);
-	}
+	c->done(dt_list_result(c->domain, &fl, dmarc_document(&c->d, &fl)),
+	    c->arg);
 	finding_list_clear(&fl);
 	dmarc_discovery_clear(&c->d);
 	orgdomain_psl_close(&c->psl);
@@ -476,24 +499,17 @@ dmarc_call(const struct mcp_tool_ctx *ctx, json_t *args, mcp_tool_done *done,
 		{ "record", MCP_ARG_STRING, false },
 	};
 	json_t *record = json_object_get(args, "record");
-	const char *domain, *draft = NULL, *problem;
+	const char *domain, *draft = NULL;
 	struct dmarc_call *c;
 	char msg[256];
 
 	if (!mcp_args_check("check_dmarc", spec, sizeof(spec) / sizeof(spec[0]),
 	    args, err, errlen))
 		return MCP_TOOLS_BAD_ARGS;
-	domain = mcp_arg_string(json_object_get(args, "domain"), MCP_NAME_MAX);
-	if ((problem = mcp_domain_problem(domain)) != NULL) {
-		done(mcp_tool_error("domain: %s", problem), arg);
+	if ((domain = dt_domain(args, done, arg)) == NULL)
 		return MCP_TOOLS_STARTED;
-	}
-	if (record != NULL &&
-	    (draft = mcp_arg_string(record, TAGVALUE_INPUT_MAX)) == NULL) {
-		done(mcp_tool_error("record must be printable ASCII of at most "
-		    "%d characters", TAGVALUE_INPUT_MAX), arg);
+	if (!dt_draft(record, TAGVALUE_INPUT_MAX, &draft, done, arg))
 		return MCP_TOOLS_STARTED;
-	}
 	if (!mcp_have_dns(ctx, done, arg))
 		return MCP_TOOLS_STARTED;
 	c = xcalloc(1, sizeof(*c));
@@ -558,20 +574,10 @@ bimi_finish(evutil_socket_t fd, short what, void *arg)
 {
 	struct bimi_call *c = arg;
 	struct finding_list fl = { 0 };
-	char *buf = NULL;
-	size_t len = 0, nprob = 0;
-	FILE *m;
 
 	bimi_judge(&c->b, &fl);
-	if ((m = open_memstream(&buf, &len)) == NULL) {
-		c->done(mcp_tool_error("out of memory"), c->arg);
-	} else {
-		mcp_summary_verdict(m, c->domain, finding_list_exit_code(&fl),
-		    finding_list_worst(&fl));
-		mcp_summary_problems(m, NULL, &fl, &nprob);
-		c->done(mcp_tool_result(m, &buf, bimi_document(&c->b, &fl),
-		    nprob), c->arg);
-	}
+	c->done(dt_list_result(c->domain, &fl, bimi_document(&c->b, &fl)),
+	    c->arg);
 	finding_list_clear(&fl);
 	bimi_check_clear(&c->b);
 	orgdomain_psl_close(&c->psl);
@@ -597,30 +603,23 @@ bimi_call(const struct mcp_tool_ctx *ctx, json_t *args, mcp_tool_done *done,
 	};
 	json_t *record = json_object_get(args, "record");
 	json_t *sel = json_object_get(args, "selector");
-	const char *domain, *draft = NULL, *selector = NULL, *problem;
+	const char *domain, *draft = NULL, *selector = NULL;
 	struct bimi_call *c;
 	char msg[256];
 
 	if (!mcp_args_check("check_bimi", spec, sizeof(spec) / sizeof(spec[0]),
 	    args, err, errlen))
 		return MCP_TOOLS_BAD_ARGS;
-	domain = mcp_arg_string(json_object_get(args, "domain"), MCP_NAME_MAX);
-	if ((problem = mcp_domain_problem(domain)) != NULL) {
-		done(mcp_tool_error("domain: %s", problem), arg);
+	if ((domain = dt_domain(args, done, arg)) == NULL)
 		return MCP_TOOLS_STARTED;
-	}
 	if (sel != NULL &&
 	    (selector = mcp_arg_string(sel, MCP_NAME_MAX)) == NULL) {
 		done(mcp_tool_error("selector must be printable ASCII of at "
 		    "most %d characters", MCP_NAME_MAX), arg);
 		return MCP_TOOLS_STARTED;
 	}
-	if (record != NULL &&
-	    (draft = mcp_arg_string(record, TAGVALUE_INPUT_MAX)) == NULL) {
-		done(mcp_tool_error("record must be printable ASCII of at most "
-		    "%d characters", TAGVALUE_INPUT_MAX), arg);
+	if (!dt_draft(record, TAGVALUE_INPUT_MAX, &draft, done, arg))
 		return MCP_TOOLS_STARTED;
-	}
 	if (!mcp_have_dns(ctx, done, arg))
 		return MCP_TOOLS_STARTED;
 	c = xcalloc(1, sizeof(*c));
@@ -730,7 +729,7 @@ dkim_call(const struct mcp_tool_ctx *ctx, json_t *args, mcp_tool_done *done,
 	json_t *sel = json_object_get(args, "selector");
 	json_t *record = json_object_get(args, "record");
 	const char *selectors[DKIM_SELECTORS_MAX];
-	const char *domain, *draft = NULL, *problem;
+	const char *domain, *draft = NULL;
 	size_t nsel = 0;
 	struct dkim_report *rep;
 	struct dkim_call *c;
@@ -739,11 +738,8 @@ dkim_call(const struct mcp_tool_ctx *ctx, json_t *args, mcp_tool_done *done,
 	if (!mcp_args_check("check_dkim", spec, sizeof(spec) / sizeof(spec[0]),
 	    args, err, errlen))
 		return MCP_TOOLS_BAD_ARGS;
-	domain = mcp_arg_string(json_object_get(args, "domain"), MCP_NAME_MAX);
-	if ((problem = mcp_domain_problem(domain)) != NULL) {
-		done(mcp_tool_error("domain: %s", problem), arg);
+	if ((domain = dt_domain(args, done, arg)) == NULL)
 		return MCP_TOOLS_STARTED;
-	}
 	if (sel != NULL && json_array_size(sel) > DKIM_SELECTORS_MAX) {
 		done(mcp_tool_error("at most %d selectors", DKIM_SELECTORS_MAX),
 		    arg);
@@ -758,12 +754,9 @@ dkim_call(const struct mcp_tool_ctx *ctx, json_t *args, mcp_tool_done *done,
 		}
 		nsel++;
 	}
+	if (!dt_draft(record, DKIM_TAGS_TEXT_MAX, &draft, done, arg))
+		return MCP_TOOLS_STARTED;
 	if (record != NULL) {
-		if ((draft = mcp_arg_string(record, DKIM_TAGS_TEXT_MAX)) == NULL) {
-			done(mcp_tool_error("record must be printable ASCII of "
-			    "at most %d characters", DKIM_TAGS_TEXT_MAX), arg);
-			return MCP_TOOLS_STARTED;
-		}
 		if (nsel != 1) {
 			done(mcp_tool_error("record needs exactly one "
 			    "selector"), arg);
