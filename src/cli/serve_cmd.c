@@ -3,7 +3,9 @@
  * `mxdiag serve`: parse the options, open the event loop and the
  * resolver, and hand over to src/serve.
  */
+#include <event2/util.h>
 #include <getopt.h>
+#include <sys/socket.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,8 +22,9 @@ cmd_serve_usage(FILE *out)
 	fputs("usage: mxdiag serve [OPTIONS]\n"
 	    "\n"
 	    "An HTTP server: the JSON API (/api/v1/check, audit, spf, dmarc,\n"
-	    "dkim, bl; OpenAPI 3.1 at /api/v1/openapi.json), the web page at /,\n"
-	    "and /healthz. Only public addresses are checked unless\n"
+	    "bimi, dkim, bl; OpenAPI 3.1 at /api/v1/openapi.json), the web page\n"
+	    "at /,"
+	    " and /healthz. Only public addresses are checked unless\n"
 	    "--allow-private. See docs/serve.md.\n"
 	    "\n"
 	    "Options:\n"
@@ -56,6 +59,25 @@ serve_number(const char *opt, const char *arg, long min, long max, long *out)
 	if (arg[0] == '\0' || *end != '\0' || *out < min || *out > max) {
 		fprintf(stderr, "mxdiag: %s: a number from %ld to %ld\n", opt,
 		    min, max);
+		return -1;
+	}
+	return 0;
+}
+
+/* ADDR:PORT or [IPv6]:PORT, with a port. */
+static int
+serve_listen_check(const char *spec)
+{
+	struct sockaddr_storage ss;
+	int len = sizeof(ss);
+	const char *colon = strrchr(spec, ':');
+
+	if (evutil_parse_sockaddr_port(spec, (struct sockaddr *)&ss,
+	    &len) != 0 || colon == NULL || colon[1] == '\0' ||
+	    strcmp(colon + 1, "0") == 0 || (ss.ss_family == AF_INET6 &&
+	    spec[0] != '[')) {
+		fprintf(stderr, "mxdiag: --listen %s: not ADDR:PORT "
+		    "([IPv6]:PORT)\n", spec);
 		return -1;
 	}
 	return 0;
@@ -104,6 +126,8 @@ cmd_serve(int argc, char **argv)
 		}
 		switch (c) {
 		case O_LISTEN:
+			if (serve_listen_check(optarg) != 0)
+				goto usage;
 			if (cfg.nlisten == SERVE_LISTEN_MAX) {
 				fprintf(stderr, "mxdiag: at most %d --listen\n",
 				    SERVE_LISTEN_MAX);

@@ -109,6 +109,14 @@ start pub "$PUB" --listen "[::1]:8044" --rate 6000 --burst 1000 ||
 start priv "$PRIV" --allow-private --rate 0 ||
 	not_ok "serve (private) did not start" "$(cat "$OUT/priv.log")"
 
+# --- usage ----------------------------------------------------------------------
+for bad in nonsense 127.0.0.1 127.0.0.1:0 ::1:80; do
+	"$MXDIAG" serve --listen "$bad" "${RES[@]}" > /dev/null 2> "$OUT/usage.err"
+	check_rc "--listen $bad refused" 64 $? "$OUT/usage.err"
+done
+"$MXDIAG" serve --listen "$PUB" "${RES[@]}" > /dev/null 2> "$OUT/inuse.err"
+check_rc "--listen on an address in use" 70 $? "$OUT/inuse.err"
+
 # --- service endpoints -------------------------------------------------------
 get healthz "http://$PUB/healthz"
 want_status healthz 200
