@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * policyd's server: listeners (inet and unix), one bufferevent per Postfix
+ * policyd's server: listeners (inet and unix), one read event and buffer
+ * (plus a bufferevent for replies the socket does not take) per Postfix
  * connection, the policy protocol on it (one request at a time, many per
  * connection, replies in order), the decision log and the counters.
  *
@@ -39,6 +40,10 @@
 #define PD_LOG_FLUSH_MS		200
 #define PD_ACCEPT_PAUSE_MS	1000
 #define PD_HISTO_BUCKETS	24	/* latency powers of two, µs */
+/* A connection's input: one whole request and the start of the next line
+ * fit, so that reading pauses (a check running, more than a request
+ * waiting) before the buffer can fill. */
+#define PD_INBUF		(POLICY_REQUEST_MAX + POLICY_LINE_MAX + 2)
 
 struct pd_stats {
 	unsigned long	requests;
@@ -94,9 +99,17 @@ struct pd_job {
 	char		 instance[64];
 };
 
+/*
+ * Requests are read with recv() into inbuf by an event of our own: the
+ * bufferevent's reading (evbuffer_read) costs an ioctl(FIONREAD) system
+ * call per read, a quarter of a request's system calls. The bufferevent
+ * carries the replies that the socket does not take at once, and reports
+ * errors and timeouts while writing them.
+ */
 struct pd_conn {
 	struct pd_server	*srv;
 	struct bufferevent	*bev;
+	struct event		*rev;		/* readable, or the read timeout */
 	struct pd_job		*job;
 	LIST_ENTRY(pd_conn)	 entry;
 	bool			 read_paused;
@@ -108,6 +121,8 @@ struct pd_conn {
 	enum pd_action_kind	 last_kind;
 	char			 last_action[PD_ACTION_MAX];
 	struct policy_request	 rq;
+	size_t			 ioff, ilen;	/* unparsed: inbuf[ioff, +ilen) */
+	char			 inbuf[PD_INBUF];
 };
 
 static void pd_conn_process(struct pd_conn *c);
@@ -265,6 +280,7 @@ pd_conn_close(struct pd_conn *c)
 	if (c->job != NULL)
 		c->job->conn = NULL;
 	LIST_REMOVE(c, entry);
+	event_free(c->rev);
 	bufferevent_free(c->bev);
 	free(c);
 	s->st.connections--;
@@ -287,13 +303,21 @@ static void
 pd_conn_timeouts(struct pd_conn *c)
 {
 	const struct pd_server_config *cfg = c->srv->cfg;
-	bool mid = c->rq.nattrs > 0 ||
-	    evbuffer_get_length(bufferevent_get_input(c->bev)) > 0;
+	bool mid = c->rq.nattrs > 0 || c->ilen > 0;
 	int ms = mid ? cfg->request_timeout_ms : cfg->idle_timeout_ms;
 	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
 
-	/* While a check runs, Postfix waits for us: no read timeout. */
-	bufferevent_set_timeouts(c->bev, c->job ? NULL : &tv, &tv);
+	/* While a check runs, Postfix waits for us: no read timeout. Adding
+	 * an event already added changes its timeout, no system call. */
+	if (!c->eof && !c->read_paused) {
+		if (c->job != NULL) {
+			event_add(c->rev, NULL);
+			event_remove_timer(c->rev);
+		} else
+			event_add(c->rev, &tv);
+	}
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) > 0)
+		bufferevent_set_timeouts(c->bev, NULL, &tv);
 }
 
 static void
@@ -409,10 +433,8 @@ pd_job_done(struct pd_facts *f, void *arg)
 		pd_conn_process(c);
 		return;
 	}
-	if (c->read_paused) {
-		c->read_paused = false;
-		bufferevent_enable(c->bev, EV_READ);
-	}
+	/* Reading resumes in pd_conn_timeouts. */
+	c->read_paused = false;
 	pd_conn_process(c);
 }
 
@@ -523,24 +545,18 @@ pd_conn_request(struct pd_conn *c)
 static void
 pd_conn_process(struct pd_conn *c)
 {
-	struct evbuffer *in = bufferevent_get_input(c->bev);
-
 	while (c->job == NULL) {
-		size_t len = evbuffer_get_length(in), take, used = 0;
+		size_t used = 0;
 		enum policy_status st;
-		const char *data;
 
-		if (len == 0)
+		if (c->ilen == 0)
 			break;
-		take = len < POLICY_REQUEST_MAX + POLICY_LINE_MAX ? len :
-		    POLICY_REQUEST_MAX + POLICY_LINE_MAX;
-		data = (const char *)evbuffer_pullup(in, (ev_ssize_t)take);
-		if (data == NULL) {
-			pd_conn_abort(c, "out of memory");
-			return;
-		}
-		st = policy_request_feed(&c->rq, data, take, &used);
-		evbuffer_drain(in, used);
+		st = policy_request_feed(&c->rq, c->inbuf + c->ioff, c->ilen,
+		    &used);
+		c->ioff += used;
+		c->ilen -= used;
+		if (c->ilen == 0)
+			c->ioff = 0;
 		if (st == POLICY_MORE) {
 			if (used == 0)
 				break;
@@ -556,10 +572,10 @@ pd_conn_process(struct pd_conn *c)
 	}
 	/* Postfix never sends a second request before the first is
 	 * answered; whoever does waits, within one request's worth. */
-	if (c->job != NULL && !c->read_paused &&
-	    evbuffer_get_length(in) > POLICY_REQUEST_MAX) {
+	if (c->job != NULL && !c->read_paused && !c->eof &&
+	    c->ilen > POLICY_REQUEST_MAX) {
 		c->read_paused = true;
-		bufferevent_disable(c->bev, EV_READ);
+		event_del(c->rev);
 	}
 	/* The client is done and every answer is out (replies are often
 	 * written straight to the socket, bypassing the write callback). */
@@ -572,9 +588,63 @@ pd_conn_process(struct pd_conn *c)
 }
 
 static void
-pd_conn_read(struct bufferevent *bev, void *arg)
+pd_conn_timeout(struct pd_conn *c)
 {
-	pd_conn_process(arg);
+	c->srv->st.timeouts++;
+	if (c->rq.nattrs > 0 || c->ilen > 0)
+		pd_log(c->srv, "error: request not completed within %d s; "
+		    "closing", c->srv->cfg->request_timeout_ms / 1000);
+	pd_conn_close(c);
+}
+
+static void
+pd_conn_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct pd_conn *c = arg;
+	size_t room;
+	ssize_t n;
+
+	if (what & EV_TIMEOUT) {
+		pd_conn_timeout(c);
+		return;
+	}
+	if (c->ioff > 0) {
+		memmove(c->inbuf, c->inbuf + c->ioff, c->ilen);
+		c->ioff = 0;
+	}
+	room = sizeof(c->inbuf) - c->ilen;
+	if (room == 0) {	/* never: reading pauses before */
+		c->read_paused = true;
+		event_del(c->rev);
+		return;
+	}
+	n = recv(fd, c->inbuf + c->ilen, room, 0);
+	if (n > 0) {
+		c->ilen += (size_t)n;
+		pd_conn_process(c);
+		return;
+	}
+	if (n < 0) {
+		int err = EVUTIL_SOCKET_ERROR();
+
+		if (err == EAGAIN || err == EWOULDBLOCK || err == EINTR)
+			return;
+		if (err != ECONNRESET && err != EPIPE)
+			pd_log(c->srv, "error: connection: %s",
+			    evutil_socket_error_to_string(err));
+		pd_conn_close(c);
+		return;
+	}
+	/* End of file. A client that half-closes after its last request
+	 * still gets the answers to what it sent: finish them, then
+	 * close. */
+	if (c->job != NULL ||
+	    evbuffer_get_length(bufferevent_get_output(c->bev)) > 0) {
+		c->eof = true;
+		event_del(c->rev);
+		return;
+	}
+	pd_conn_close(c);
 }
 
 /* After the client's end of file: close once every reply is out. */
@@ -587,32 +657,18 @@ pd_conn_written(struct bufferevent *bev, void *arg)
 		pd_conn_close(c);
 }
 
+/* The bufferevent writes only: its errors and timeouts are the
+ * replies'. */
 static void
 pd_conn_event(struct bufferevent *bev, short what, void *arg)
 {
 	struct pd_conn *c = arg;
 
-	/* A client that half-closes after its last request still gets the
-	 * answers to what it sent: finish them, then close. */
-	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR) &&
-	    (c->job != NULL ||
-	    evbuffer_get_length(bufferevent_get_output(bev)) > 0)) {
-		c->eof = true;
-		bufferevent_disable(bev, EV_READ);
+	if (what & BEV_EVENT_TIMEOUT) {
+		pd_conn_timeout(c);
 		return;
 	}
-
-	if (what & BEV_EVENT_TIMEOUT) {
-		bool mid = c->rq.nattrs > 0 ||
-		    evbuffer_get_length(bufferevent_get_input(bev)) > 0;
-
-		c->srv->st.timeouts++;
-		if (mid) {
-			pd_log(c->srv, "error: request not completed within "
-			    "%d s; closing", c->srv->cfg->request_timeout_ms /
-			    1000);
-		}
-	} else if (what & BEV_EVENT_ERROR) {
+	if (what & BEV_EVENT_ERROR) {
 		int err = EVUTIL_SOCKET_ERROR();
 
 		if (err != ECONNRESET && err != EPIPE)
@@ -637,16 +693,23 @@ pd_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	memset(c, 0, offsetof(struct pd_conn, rq));
 	policy_request_reset(&c->rq);
 	c->srv = s;
+	c->ioff = c->ilen = 0;
 	c->bev = bufferevent_socket_new(s->base, fd, BEV_OPT_CLOSE_ON_FREE);
-	if (c->bev == NULL) {
-		evutil_closesocket(fd);
+	c->rev = event_new(s->base, fd, EV_READ | EV_PERSIST, pd_conn_read,
+	    c);
+	if (c->bev == NULL || c->rev == NULL) {
+		if (c->rev != NULL)
+			event_free(c->rev);
+		if (c->bev != NULL)
+			bufferevent_free(c->bev);
+		else
+			evutil_closesocket(fd);
 		free(c);
 		return;
 	}
 	LIST_INSERT_HEAD(&s->conns, c, entry);
-	bufferevent_setcb(c->bev, pd_conn_read, pd_conn_written, pd_conn_event,
-	    c);
-	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	bufferevent_setcb(c->bev, NULL, pd_conn_written, pd_conn_event, c);
+	bufferevent_enable(c->bev, EV_WRITE);
 	s->st.connections++;
 	s->st.connections_total++;
 	if (s->st.connections > s->st.connections_peak)
