@@ -456,14 +456,39 @@ dmarc_definition(void)
 	    "\"required\": [\"domain\"], \"additionalProperties\": false}");
 }
 
-struct dmarc_call {
+/*
+ * What the tools that need the public suffix list share (check_dmarc,
+ * check_bimi): the call's context, the lookups through the resolver, the
+ * list, and the domain asked about.
+ */
+struct dt_psl_call {
 	struct mcp_tool_ctx	 ctx;
 	mcp_tool_done		*done;
 	void			*arg;
 	struct dns_lookup	 lookup;
 	struct orgdomain_psl	 psl;
-	struct dmarc_discovery	 d;
 	char			 domain[MCP_NAME_MAX + 1];
+};
+
+static void
+dt_psl_init(struct dt_psl_call *h, const struct mcp_tool_ctx *ctx,
+    mcp_tool_done *done, void *arg, const char *domain)
+{
+	char msg[256];
+
+	h->ctx = *ctx;
+	h->done = done;
+	h->arg = arg;
+	snprintf(h->domain, sizeof(h->domain), "%s", domain);
+	dns_lookup_from_resolver(&h->lookup, ctx->res);
+	/* Without the system's list the RFC 7489 method is "unavailable",
+	 * as in the commands. */
+	(void)orgdomain_psl_open(&h->psl, NULL, msg, sizeof(msg));
+}
+
+struct dmarc_call {
+	struct dt_psl_call	 h;
+	struct dmarc_discovery	 d;
 };
 
 static void
@@ -473,11 +498,11 @@ dmarc_finish(evutil_socket_t fd, short what, void *arg)
 	struct finding_list fl = { 0 };
 
 	dmarc_judge(&c->d, &fl);
-	c->done(dt_list_result(c->domain, &fl, dmarc_document(&c->d, &fl)),
-	    c->arg);
+	c->h.done(dt_list_result(c->h.domain, &fl, dmarc_document(&c->d,
+	    &fl)), c->h.arg);
 	finding_list_clear(&fl);
 	dmarc_discovery_clear(&c->d);
-	orgdomain_psl_close(&c->psl);
+	orgdomain_psl_close(&c->h.psl);
 	free(c);
 }
 
@@ -487,7 +512,7 @@ dmarc_done(struct dmarc_discovery *d, void *arg)
 	struct dmarc_call *c = arg;
 
 	(void)d;
-	mcp_defer(c->ctx.base, dmarc_finish, c);
+	mcp_defer(c->h.ctx.base, dmarc_finish, c);
 }
 
 static enum mcp_tools_status
@@ -501,7 +526,6 @@ dmarc_call(const struct mcp_tool_ctx *ctx, json_t *args, mcp_tool_done *done,
 	json_t *record = json_object_get(args, "record");
 	const char *domain, *draft = NULL;
 	struct dmarc_call *c;
-	char msg[256];
 
 	if (!mcp_args_check("check_dmarc", spec, sizeof(spec) / sizeof(spec[0]),
 	    args, err, errlen))
@@ -513,17 +537,10 @@ dmarc_call(const struct mcp_tool_ctx *ctx, json_t *args, mcp_tool_done *done,
 	if (!mcp_have_dns(ctx, done, arg))
 		return MCP_TOOLS_STARTED;
 	c = xcalloc(1, sizeof(*c));
-	c->ctx = *ctx;
-	c->done = done;
-	c->arg = arg;
-	snprintf(c->domain, sizeof(c->domain), "%s", domain);
-	dns_lookup_from_resolver(&c->lookup, ctx->res);
-	/* Without the system's list the RFC 7489 method is "unavailable",
-	 * as in `mxdiag dmarc`. */
-	(void)orgdomain_psl_open(&c->psl, NULL, msg, sizeof(msg));
-	if (dmarc_discover_start(&c->lookup, &c->psl, c->domain, draft,
+	dt_psl_init(&c->h, ctx, done, arg, domain);
+	if (dmarc_discover_start(&c->h.lookup, &c->h.psl, c->h.domain, draft,
 	    draft ? strlen(draft) : 0, &c->d, dmarc_done, c) != 0) {
-		orgdomain_psl_close(&c->psl);
+		orgdomain_psl_close(&c->h.psl);
 		free(c);
 		done(mcp_tool_error("%s: not a domain name (give the A-label "
 		    "form of an internationalised name)", domain), arg);
@@ -560,13 +577,8 @@ bimi_definition(void)
 }
 
 struct bimi_call {
-	struct mcp_tool_ctx	 ctx;
-	mcp_tool_done		*done;
-	void			*arg;
-	struct dns_lookup	 lookup;
-	struct orgdomain_psl	 psl;
+	struct dt_psl_call	 h;
 	struct bimi_check	 b;
-	char			 domain[MCP_NAME_MAX + 1];
 };
 
 static void
@@ -576,11 +588,11 @@ bimi_finish(evutil_socket_t fd, short what, void *arg)
 	struct finding_list fl = { 0 };
 
 	bimi_judge(&c->b, &fl);
-	c->done(dt_list_result(c->domain, &fl, bimi_document(&c->b, &fl)),
-	    c->arg);
+	c->h.done(dt_list_result(c->h.domain, &fl, bimi_document(&c->b,
+	    &fl)), c->h.arg);
 	finding_list_clear(&fl);
 	bimi_check_clear(&c->b);
-	orgdomain_psl_close(&c->psl);
+	orgdomain_psl_close(&c->h.psl);
 	free(c);
 }
 
@@ -589,7 +601,7 @@ bimi_done(struct bimi_check *b, void *arg)
 {
 	struct bimi_call *c = arg;
 
-	mcp_defer(c->ctx.base, bimi_finish, c);
+	mcp_defer(c->h.ctx.base, bimi_finish, c);
 }
 
 static enum mcp_tools_status
@@ -605,7 +617,6 @@ bimi_call(const struct mcp_tool_ctx *ctx, json_t *args, mcp_tool_done *done,
 	json_t *sel = json_object_get(args, "selector");
 	const char *domain, *draft = NULL, *selector = NULL;
 	struct bimi_call *c;
-	char msg[256];
 
 	if (!mcp_args_check("check_bimi", spec, sizeof(spec) / sizeof(spec[0]),
 	    args, err, errlen))
@@ -623,15 +634,10 @@ bimi_call(const struct mcp_tool_ctx *ctx, json_t *args, mcp_tool_done *done,
 	if (!mcp_have_dns(ctx, done, arg))
 		return MCP_TOOLS_STARTED;
 	c = xcalloc(1, sizeof(*c));
-	c->ctx = *ctx;
-	c->done = done;
-	c->arg = arg;
-	snprintf(c->domain, sizeof(c->domain), "%s", domain);
-	dns_lookup_from_resolver(&c->lookup, ctx->res);
-	(void)orgdomain_psl_open(&c->psl, NULL, msg, sizeof(msg));
-	if (bimi_check_start(&c->lookup, &c->psl, c->domain, selector, draft,
-	    draft ? strlen(draft) : 0, &c->b, bimi_done, c) != 0) {
-		orgdomain_psl_close(&c->psl);
+	dt_psl_init(&c->h, ctx, done, arg, domain);
+	if (bimi_check_start(&c->h.lookup, &c->h.psl, c->h.domain, selector,
+	    draft, draft ? strlen(draft) : 0, &c->b, bimi_done, c) != 0) {
+		orgdomain_psl_close(&c->h.psl);
 		free(c);
 		done(mcp_tool_error("\"%s\"%s%s is not a usable name", domain,
 		    selector ? " or selector " : "", selector ? selector : ""),

@@ -53,6 +53,7 @@ struct srv;
 struct srv_conn {
 	struct srv_conn		*next;
 	struct bufferevent	*bev;		/* we hold a reference */
+	evutil_socket_t		 fd;		/* -1 until indexed in byfd */
 	long long		 since;		/* accepted or last answer */
 	unsigned		 busy;		/* checks running for it */
 	bool			 cut;		/* shut down by the sweep */
@@ -83,6 +84,10 @@ struct srv {
 	struct mcp_tool_ctx	 tools;
 	unsigned		 nconns;
 	struct srv_conn		*conns;
+	/* conns by socket: a socket number cannot be reused while its
+	 * record holds the bufferevent (and so the socket) open */
+	struct srv_conn		**byfd;
+	size_t			 nbyfd;
 	struct event		*sweep;
 	unsigned		 running;
 	struct srv_call		*calls;		/* running */
@@ -127,6 +132,7 @@ srv_bevcb(struct event_base *base, void *arg)
 	bufferevent_incref(bev);
 	c = xcalloc(1, sizeof(*c));
 	c->bev = bev;
+	c->fd = -1;
 	c->since = util_now_ms();
 	c->next = s->conns;
 	s->conns = c;
@@ -135,16 +141,34 @@ srv_bevcb(struct event_base *base, void *arg)
 	return bev;
 }
 
-/* The record of evcon's connection. */
+/* The record of evcon's connection: by its socket, once it is known
+ * (evhttp sets it after srv_bevcb), else by a walk that indexes it. */
 static struct srv_conn *
 srv_conn_of(struct srv *s, struct evhttp_connection *evcon)
 {
 	struct bufferevent *bev = evhttp_connection_get_bufferevent(evcon);
+	evutil_socket_t fd = bufferevent_getfd(bev);
+	struct srv_conn *c;
 
-	for (struct srv_conn *c = s->conns; c != NULL; c = c->next)
+	if (fd >= 0 && (size_t)fd < s->nbyfd && s->byfd[fd] != NULL &&
+	    s->byfd[fd]->bev == bev)
+		return s->byfd[fd];
+	for (c = s->conns; c != NULL; c = c->next)
 		if (c->bev == bev)
-			return c;
-	return NULL;
+			break;
+	if (c != NULL && fd >= 0) {
+		if ((size_t)fd >= s->nbyfd) {
+			size_t n = (size_t)fd + 64;
+
+			s->byfd = xreallocarray(s->byfd, n, sizeof(*s->byfd));
+			memset(s->byfd + s->nbyfd, 0,
+			    (n - s->nbyfd) * sizeof(*s->byfd));
+			s->nbyfd = n;
+		}
+		s->byfd[fd] = c;
+		c->fd = fd;
+	}
+	return c;
 }
 
 /*
@@ -167,6 +191,8 @@ srv_sweep(evutil_socket_t fd, short what, void *arg)
 		bufferevent_getcb(c->bev, NULL, NULL, &ecb, NULL);
 		if (ecb == NULL) {
 			*pp = c->next;
+			if (c->fd >= 0)
+				s->byfd[c->fd] = NULL;
 			bufferevent_decref(c->bev);
 			free(c);
 			s->nconns--;
@@ -199,6 +225,9 @@ srv_conns_free(struct srv *s)
 		free(c);
 	}
 	s->conns = NULL;
+	free(s->byfd);
+	s->byfd = NULL;
+	s->nbyfd = 0;
 }
 
 /* ---- answers ---- */
