@@ -129,6 +129,10 @@ static void pd_conn_process(struct pd_conn *c);
 
 /* ---- log ---- */
 
+/* The decision log's buffer (glibc takes setvbuf's size only with a
+ * buffer of the caller's); static, as the log may be stderr. */
+static char pd_logbuf[1 << 16];
+
 static void
 pd_log(struct pd_server *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -871,8 +875,8 @@ pd_log_reopen(struct pd_server *s)
 		    strerror(errno));
 		return;
 	}
-	setvbuf(f, NULL, _IOFBF, 1 << 16);
 	fclose(s->log);
+	setvbuf(f, pd_logbuf, _IOFBF, sizeof(pd_logbuf));
 	s->log = f;
 	pd_log(s, "log reopened");
 }
@@ -949,7 +953,7 @@ pd_server_run(struct event_base *base, dns_resolver *res,
 	/* Decisions are written in bursts and flushed every 200 ms: one
 	 * write(2) per decision would cost more than the decision. */
 	if (s.log != NULL)
-		setvbuf(s.log, NULL, _IOFBF, 1 << 16);
+		setvbuf(s.log, pd_logbuf, _IOFBF, sizeof(pd_logbuf));
 
 	dns_lookup_from_resolver(&s.upstream, res);
 	cc.max_entries = cfg->cache_entries;
