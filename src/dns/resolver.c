@@ -125,6 +125,8 @@ struct dns_resolver {
 	 * resolver does not keep the loop running (c-ares keeps its sockets
 	 * open, ARES_FLAG_STAYOPEN). */
 	bool			 idle;
+	/* "HOST:PORT" of the one server, for every answer's record. */
+	char			 server_label[sizeof(((struct dns_answer *)0)->server)];
 };
 
 #define CWND_ONE	1024UL
@@ -631,11 +633,7 @@ dns_query_done(void *arg, int status, int timeouts, unsigned char *abuf,
 	/* c-ares does not say which server answered; with one server we
 	 * know, and a failure names nobody. */
 	if (r->cfg.nservers == 1 && status == ARES_SUCCESS)
-		snprintf(ans.server, sizeof(ans.server), "%s%s%s:%d",
-		    strchr(r->cfg.servers[0].host, ':') ? "[" : "",
-		    r->cfg.servers[0].host,
-		    strchr(r->cfg.servers[0].host, ':') ? "]" : "",
-		    r->cfg.servers[0].port);
+		memcpy(ans.server, r->server_label, sizeof(ans.server));
 	ans.elapsed_ms = (long)(util_now_ms() - q->started_ms);
 	r->inflight--;
 	q->cb(&ans, q->arg);
@@ -798,6 +796,13 @@ dns_resolver_new(struct event_base *base, const struct dns_config *cfg,
 	    r->cfg.max_inflight : DNS_WINDOW_START);
 	r->ssthresh = CWND_ONE * r->cfg.max_inflight;
 	r->stats.window_peak = r->cwnd / CWND_ONE;
+	if (r->cfg.nservers == 1) {
+		const struct dns_server *s = &r->cfg.servers[0];
+		int v6 = strchr(s->host, ':') != NULL;
+
+		snprintf(r->server_label, sizeof(r->server_label), "%s%s%s:%d",
+		    v6 ? "[" : "", s->host, v6 ? "]" : "", s->port);
+	}
 
 	rc = ares_library_init(ARES_LIB_INIT_ALL);
 	if (rc != ARES_SUCCESS) {

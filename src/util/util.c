@@ -60,8 +60,26 @@ xstrndup(const char *s, size_t n)
 char *
 xvasprintf(const char *fmt, va_list ap)
 {
-	char *p;
+	char buf[256], *p;
+	va_list ap2;
+	int n;
 
+	/* Nearly every string fits the stack buffer: one malloc of the
+	 * right size, where glibc's vasprintf grows a buffer and shrinks it
+	 * (two or three allocator calls). A format without conversions is
+	 * only copied. */
+	if (strchr(fmt, '%') == NULL)
+		return xstrdup(fmt);
+	va_copy(ap2, ap);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		util_oom();
+	if ((size_t)n < sizeof(buf)) {
+		p = xreallocarray(NULL, (size_t)n + 1, 1);
+		memcpy(p, buf, (size_t)n + 1);
+		return p;
+	}
 	if (vasprintf(&p, fmt, ap) < 0)
 		util_oom();
 	return p;
