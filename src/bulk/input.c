@@ -316,7 +316,7 @@ bulk_range_next(struct bulk_range_iter *ri, int *af, void *addr)
 void
 bulk_key_addr(int af, const void *addr, char *out, size_t outlen)
 {
-	if (inet_ntop(af, addr, out, (socklen_t)outlen) == NULL && outlen > 0)
+	if (util_ntop(af, addr, out, outlen) == NULL && outlen > 0)
 		out[0] = '\0';
 }
 

@@ -235,7 +235,7 @@ bulk_emit_error(struct bulk_run *run, unsigned long lineno, const char *text,
 	/* Both printable ASCII, so always valid JSON strings (the parser's
 	 * reasons are printable already: anything else becomes '?'). */
 	util_printable(shown, sizeof(shown), text, len);
-	snprintf(reason, sizeof(reason), "%s", why);
+	util_strlcpy(reason, why, sizeof(reason));
 	for (char *p = reason; *p != '\0'; p++)
 		if (*p < 0x20 || *p > 0x7e)
 			*p = '?';
@@ -499,7 +499,7 @@ bulk_address(struct bulk_run *run, struct bulk_line *l, const char *key,
 	t->run = run;
 	t->line = l;
 	l->refs++;
-	snprintf(t->key, sizeof(t->key), "%s", key);
+	util_strlcpy(t->key, key, sizeof(t->key));
 	t->af = af;
 	memcpy(&t->addr, addr, af == AF_INET ? sizeof(struct in_addr) :
 	    sizeof(struct in6_addr));
@@ -560,7 +560,7 @@ bulk_host(struct bulk_run *run, struct bulk_line *l, const char *host)
 	h->run = run;
 	h->line = l;
 	l->refs++;
-	snprintf(h->key, sizeof(h->key), "%s", host);
+	util_strlcpy(h->key, host, sizeof(h->key));
 	run->running++;
 	dns_hostaddr_resolve(run->lookup, host, run->cfg->family,
 	    bulk_host_done, h);

@@ -254,20 +254,20 @@ identity_start(struct event_base *base, dns_resolver *res,
 	run->opt = *opt;
 	run->cb = cb;
 	run->arg = arg;
-	snprintf(f->target, sizeof(f->target), "%s", target);
+	util_strlcpy(f->target, target, sizeof(f->target));
 	f->af = af;
 	if (af == AF_INET)
 		memcpy(&f->addr.v4, addr, sizeof(f->addr.v4));
 	else
 		memcpy(&f->addr.v6, addr, sizeof(f->addr.v6));
-	inet_ntop(af, addr, f->address, sizeof(f->address));
+	util_ntop(af, addr, f->address, sizeof(f->address));
 	f->port = port;
 	f->smtp.connect_ms = f->smtp.greeting_ms = -1;
 	dns_reverse_name(af, addr, f->revname, sizeof(f->revname));
-	snprintf(f->ehlo_sent, sizeof(f->ehlo_sent), "%s", opt->smtp.ehlo_name);
+	util_strlcpy(f->ehlo_sent, opt->smtp.ehlo_name, sizeof(f->ehlo_sent));
 	if (opt->expected_name != NULL)
-		snprintf(f->expected_name, sizeof(f->expected_name), "%s",
-		    opt->expected_name);
+		util_strlcpy(f->expected_name, opt->expected_name,
+		    sizeof(f->expected_name));
 
 	run->pending = 1;	/* the PTR lookup */
 	dns_resolver_query(res, f->revname, DNS_T_PTR, identity_ptr_done, run);

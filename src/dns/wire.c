@@ -834,7 +834,6 @@ dns_reverse_name(int af, const void *addr, char *out, size_t outlen)
 	const uint8_t *b = addr;
 	char v4[sizeof("255.255.255.255.in-addr.arpa")];
 	size_t o = 0;
-	int n;
 
 	if (outlen > 0)
 		out[0] = '\0';
@@ -842,12 +841,15 @@ dns_reverse_name(int af, const void *addr, char *out, size_t outlen)
 	case AF_INET:
 		/* Through a buffer that always fits, so a short out is a
 		 * plain false rather than a truncated name. */
-		n = snprintf(v4, sizeof(v4), "%u.%u.%u.%u.in-addr.arpa",
-		    (unsigned)b[3], (unsigned)b[2], (unsigned)b[1],
-		    (unsigned)b[0]);
-		if (n < 0 || (size_t)n >= outlen)
+		for (int i = 3; i >= 0; i--) {
+			o += util_put_u8(v4 + o, b[i]);
+			v4[o++] = '.';
+		}
+		memcpy(v4 + o, "in-addr.arpa", sizeof("in-addr.arpa"));
+		o += sizeof("in-addr.arpa") - 1;
+		if (o >= outlen)
 			return false;
-		memcpy(out, v4, (size_t)n + 1);
+		memcpy(out, v4, o + 1);
 		return true;
 	case AF_INET6:
 		/* 16 bytes, two "x." nibbles each, then the suffix. */
@@ -973,7 +975,7 @@ bool
 dns_rr_address(const struct dns_rr *rr, char *out, size_t outlen)
 {
 	if (rr->type == DNS_T_A)
-		return inet_ntop(AF_INET, &rr->u.a, out, (socklen_t)outlen) != NULL;
+		return util_ntop(AF_INET, &rr->u.a, out, outlen) != NULL;
 	if (rr->type == DNS_T_AAAA)
 		return inet_ntop(AF_INET6, &rr->u.aaaa, out,
 		    (socklen_t)outlen) != NULL;

@@ -71,12 +71,12 @@ pd_fwd_done(const struct dns_answer *ans, void *arg)
 		const struct dns_rr *rr = &ans->rr[k];
 
 		if (rr->type == DNS_T_A && f->af == AF_INET) {
-			inet_ntop(AF_INET, &rr->u.a, f->fwd_first[i],
+			util_ntop(AF_INET, &rr->u.a, f->fwd_first[i],
 			    sizeof(f->fwd_first[i]));
 			break;
 		}
 		if (rr->type == DNS_T_AAAA && f->af == AF_INET6) {
-			inet_ntop(AF_INET6, &rr->u.aaaa, f->fwd_first[i],
+			util_ntop(AF_INET6, &rr->u.aaaa, f->fwd_first[i],
 			    sizeof(f->fwd_first[i]));
 			break;
 		}
@@ -149,7 +149,7 @@ pd_check_start(struct dns_lookup *lk, int af, const void *addr,
 		memcpy(&f->addr.v4, addr, sizeof(f->addr.v4));
 	else
 		memcpy(&f->addr.v6, addr, sizeof(f->addr.v6));
-	inet_ntop(af, addr, f->address, sizeof(f->address));
+	util_ntop(af, addr, f->address, sizeof(f->address));
 	f->helo = xstrdup(helo ? helo : "");
 	f->helo_form = pd_helo_classify(f->helo, af, addr,
 	    &f->helo_literal_matches);

@@ -86,6 +86,27 @@ pd_net_contains(const struct pd_net *n, int af, const void *addr)
 	return ((n->addr[full] ^ a[full]) & (uint8_t)(0xff00u >> rest)) == 0;
 }
 
+/* 1 for the bytes that stand for themselves (letters, digits and
+ * - . _ : [ ]), 0 for those written '?': a table, as this runs on every
+ * field of every log line. */
+static const char pd_safe_keep[257] =
+	"0000000000000000"	/* 0x00 */
+	"0000000000000000"	/* 0x10 */
+	"0000000000000110"	/* 0x20 */
+	"1111111111100000"	/* 0x30 */
+	"0111111111111111"	/* 0x40 */
+	"1111111111110101"	/* 0x50 */
+	"0111111111111111"	/* 0x60 */
+	"1111111111100000"	/* 0x70 */
+	"0000000000000000"	/* 0x80 */
+	"0000000000000000"	/* 0x90 */
+	"0000000000000000"	/* 0xa0 */
+	"0000000000000000"	/* 0xb0 */
+	"0000000000000000"	/* 0xc0 */
+	"0000000000000000"	/* 0xd0 */
+	"0000000000000000"	/* 0xe0 */
+	"0000000000000000"	/* 0xf0 */;
+
 void
 pd_safe_copy(char *dst, size_t dstlen, const char *src)
 {
@@ -95,14 +116,9 @@ pd_safe_copy(char *dst, size_t dstlen, const char *src)
 		return;
 	if (src == NULL)
 		src = "";
-	for (i = 0; src[i] != '\0' && n + 1 < dstlen; i++) {
-		unsigned char c = (unsigned char)src[i];
-		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-		    c == '_' || c == ':' || c == '[' || c == ']';
-
-		dst[n++] = ok ? (char)c : '?';
-	}
+	for (i = 0; src[i] != '\0' && n + 1 < dstlen; i++)
+		dst[n++] = pd_safe_keep[(unsigned char)src[i]] == '1' ?
+		    src[i] : '?';
 	dst[n] = '\0';
 	if (src[i] != '\0' && dstlen >= 4)
 		memcpy(dst + dstlen - 4, "...", 4);

@@ -165,8 +165,25 @@ pd_log(struct pd_server *s, const char *fmt, ...)
 			    "%Y-%m-%dT%H:%M:%S", &tm);
 			s->log_sec = tv.tv_sec;
 		}
-		fprintf(s->log, "%s.%03ldZ mxdiag-policyd[%ld]: ", s->log_date,
-		    (long)tv.tv_usec / 1000, s->pid);
+		/* "DATE.mmmZ mxdiag-policyd[PID]: ", put together by hand:
+		 * through fprintf it cost as much as the rest of the line. */
+		{
+			char pre[96];
+			size_t n = strlen(s->log_date);
+			unsigned ms = (unsigned)(tv.tv_usec / 1000);
+
+			memcpy(pre, s->log_date, n);
+			pre[n++] = '.';
+			pre[n++] = (char)('0' + ms / 100 % 10);
+			pre[n++] = (char)('0' + ms / 10 % 10);
+			pre[n++] = (char)('0' + ms % 10);
+			memcpy(pre + n, "Z mxdiag-policyd[", 17);
+			n += 17;
+			n += util_put_ulong(pre + n, (unsigned long)s->pid);
+			memcpy(pre + n, "]: ", 3);
+			n += 3;
+			fwrite(pre, 1, n, s->log);
+		}
 		/* Straight into the stdio buffer: no second formatting pass. */
 		vfprintf(s->log, fmt, ap);
 		putc('\n', s->log);
@@ -380,6 +397,77 @@ pd_latency_add(struct pd_stats *st, unsigned long us)
 	st->latency[b]++;
 }
 
+/*
+ * The decision line, appended piece by piece: written through printf
+ * (thirteen arguments and a float) it cost a tenth of a cold request.
+ * The text is the same: client=... helo=... ptr=... iprev=...[ reason="..."]
+ * helo_form=... helo_ptr=... helo_fwd=... state=... queue_id=...
+ * action=... ms=N.NNN. Every part is bounded; the line is cut, never
+ * overrun, in the impossible case that they do not fit.
+ */
+struct pd_line {
+	size_t	n;
+	char	b[2048];
+};
+
+static void
+pd_line_put(struct pd_line *l, const char *str)
+{
+	size_t room = sizeof(l->b) - 1 - l->n, k = strlen(str);
+
+	if (k > room)
+		k = room;
+	memcpy(l->b + l->n, str, k);
+	l->n += k;
+}
+
+static void
+pd_line_kv(struct pd_line *l, const char *key, const char *val)
+{
+	pd_line_put(l, key);
+	pd_line_put(l, val);
+}
+
+static void
+pd_log_decision(struct pd_server *s, const struct pd_job *job,
+    const struct pd_facts *f, const struct pd_verdict *v,
+    const struct pd_decision *d, const char *ptr, unsigned long us)
+{
+	struct pd_line l;
+	char ms[48];
+	size_t k;
+
+	l.n = 0;
+	pd_line_kv(&l, "client=", job->client);
+	pd_line_kv(&l, " helo=", job->helo[0] ? job->helo : "-");
+	pd_line_kv(&l, " ptr=", ptr);
+	pd_line_kv(&l, " iprev=", iprev_result_name(v->iprev));
+	if (v->reason[0]) {
+		pd_line_kv(&l, " reason=\"", v->reason);
+		pd_line_put(&l, "\"");
+	}
+	pd_line_kv(&l, " helo_form=", pd_helo_form_name(f->helo_form));
+	pd_line_kv(&l, " helo_ptr=", v->helo_ptr == PD_HELO_PTR_MATCH ?
+	    "match" : v->helo_ptr == PD_HELO_PTR_MISMATCH ? "mismatch" : "-");
+	pd_line_kv(&l, " helo_fwd=", !f->helo_looked_up ? "-" :
+	    f->helo_confirms ? "pass" :
+	    dns_outcome_is_temporary(f->helo_outcome) ? "temperror" : "fail");
+	pd_line_kv(&l, " state=", job->state[0] ? job->state : "-");
+	pd_line_kv(&l, " queue_id=", job->queue_id[0] ? job->queue_id : "-");
+	pd_line_kv(&l, " action=", pd_action_kind_name(d->kind));
+	/* us / 1000 with three decimals, as "%.3f" of us / 1000.0 prints
+	 * it (exact: us is whole). */
+	k = util_put_ulong(ms, us / 1000);
+	ms[k++] = '.';
+	ms[k++] = (char)('0' + us / 100 % 10);
+	ms[k++] = (char)('0' + us / 10 % 10);
+	ms[k++] = (char)('0' + us % 10);
+	ms[k] = '\0';
+	pd_line_kv(&l, " ms=", ms);
+	l.b[l.n] = '\0';
+	pd_log(s, "%s", l.b);
+}
+
 static void
 pd_job_done(struct pd_facts *f, void *arg)
 {
@@ -410,25 +498,12 @@ pd_job_done(struct pd_facts *f, void *arg)
 	    dns_outcome_is_temporary(f->helo_outcome)))
 		s->st.dns_temporary++;
 	pd_safe_copy(ptr, sizeof(ptr), v.ptr_name);
-	pd_log(s, "client=%s helo=%s ptr=%s iprev=%s%s%s%s helo_form=%s "
-	    "helo_ptr=%s helo_fwd=%s state=%s queue_id=%s action=%s "
-	    "ms=%.3f", job->client, job->helo[0] ? job->helo : "-",
-	    v.ptr_name ? ptr : "-", iprev_result_name(v.iprev),
-	    v.reason[0] ? " reason=\"" : "", v.reason,
-	    v.reason[0] ? "\"" : "", pd_helo_form_name(f->helo_form),
-	    v.helo_ptr == PD_HELO_PTR_MATCH ? "match" :
-	    v.helo_ptr == PD_HELO_PTR_MISMATCH ? "mismatch" : "-",
-	    !f->helo_looked_up ? "-" : f->helo_confirms ? "pass" :
-	    dns_outcome_is_temporary(f->helo_outcome) ? "temperror" : "fail",
-	    job->state[0] ? job->state : "-",
-	    job->queue_id[0] ? job->queue_id : "-", pd_action_kind_name(d.kind),
-	    (double)us / 1000.0);
+	pd_log_decision(s, job, f, &v, &d, v.ptr_name ? ptr : "-", us);
 
-	snprintf(c->last_instance, sizeof(c->last_instance), "%s",
-	    job->instance);
-	snprintf(c->last_client, sizeof(c->last_client), "%s", job->client);
+	util_strlcpy(c->last_instance, job->instance, sizeof(c->last_instance));
+	util_strlcpy(c->last_client, job->client, sizeof(c->last_client));
 	c->last_kind = d.kind;
-	snprintf(c->last_action, sizeof(c->last_action), "%s", d.action);
+	util_strlcpy(c->last_action, d.action, sizeof(c->last_action));
 	c->job = NULL;
 	free(job);
 	if (c->eof) {
@@ -503,7 +578,7 @@ pd_conn_request(struct pd_conn *c)
 		memmove(addr, addr + 12, 4);
 		af = AF_INET;
 	}
-	inet_ntop(af, addr, client, sizeof(client));
+	util_ntop(af, addr, client, sizeof(client));
 	pd_safe_copy(helo, sizeof(helo), rq->helo_name);
 
 	if (pd_exempt(&s->cfg->policy, rq, af, addr, &why)) {
@@ -533,12 +608,12 @@ pd_conn_request(struct pd_conn *c)
 	job = xcalloc(1, sizeof(*job));
 	job->conn = c;
 	clock_gettime(CLOCK_MONOTONIC, &job->t0);
-	snprintf(job->client, sizeof(job->client), "%s", client);
-	snprintf(job->helo, sizeof(job->helo), "%s", helo);
+	util_strlcpy(job->client, client, sizeof(job->client));
+	util_strlcpy(job->helo, helo, sizeof(job->helo));
 	pd_safe_copy(job->state, sizeof(job->state), rq->protocol_state);
 	pd_safe_copy(job->queue_id, sizeof(job->queue_id), rq->queue_id);
-	snprintf(job->instance, sizeof(job->instance), "%s",
-	    rq->instance ? rq->instance : "");
+	util_strlcpy(job->instance, rq->instance ? rq->instance : "",
+	    sizeof(job->instance));
 	c->job = job;
 	/* The raw HELO, not the log's copy: the check judges its syntax. */
 	pd_check_start(&s->lk, af, addr, rq->helo_name, pd_job_done, job);

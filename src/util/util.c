@@ -6,6 +6,8 @@
  */
 #include "util/util.h"
 
+#include <arpa/inet.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -204,4 +206,69 @@ util_now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+size_t
+util_put_u8(char *p, unsigned v)
+{
+	size_t n = 0;
+
+	if (v >= 100)
+		p[n++] = (char)('0' + v / 100);
+	if (v >= 10)
+		p[n++] = (char)('0' + v / 10 % 10);
+	p[n++] = (char)('0' + v % 10);
+	return n;
+}
+
+const char *
+util_ntop(int af, const void *addr, char *out, size_t outlen)
+{
+	const unsigned char *b = addr;
+	char v4[INET_ADDRSTRLEN];
+	size_t n = 0;
+
+	if (af != AF_INET)
+		return inet_ntop(af, addr, out, (socklen_t)outlen);
+	for (int i = 0; i < 4; i++) {
+		if (i > 0)
+			v4[n++] = '.';
+		n += util_put_u8(v4 + n, b[i]);
+	}
+	if (n >= outlen) {
+		errno = ENOSPC;
+		return NULL;
+	}
+	memcpy(out, v4, n);
+	out[n] = '\0';
+	return out;
+}
+
+size_t
+util_strlcpy(char *dst, const char *src, size_t dstlen)
+{
+	size_t n = strlen(src);
+
+	if (dstlen > 0) {
+		size_t k = n < dstlen - 1 ? n : dstlen - 1;
+
+		memcpy(dst, src, k);
+		dst[k] = '\0';
+	}
+	return n;
+}
+
+size_t
+util_put_ulong(char *p, unsigned long v)
+{
+	char tmp[24];
+	size_t n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	for (size_t i = 0; i < n; i++)
+		p[i] = tmp[n - 1 - i];
+	return n;
 }

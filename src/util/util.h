@@ -45,6 +45,20 @@ void strvec_clear(struct strvec *sv);
  */
 size_t util_printable(char *dst, size_t dstlen, const char *src, size_t srclen);
 
+/* Copy src into dst of size dstlen (> 0), cut to fit and always
+ * terminated, as BSD's strlcpy; returns strlen(src). For the copies made
+ * per request, where snprintf's "%s" costs a format parse. */
+size_t util_strlcpy(char *dst, const char *src, size_t dstlen);
+
+/* inet_ntop(3), with IPv4 written here: glibc's goes through sprintf,
+ * which made it a visible share of a policy request. Same results. */
+const char *util_ntop(int af, const void *addr, char *out, size_t outlen);
+/* Decimal digits of one byte at p; returns the count (1..3). */
+size_t util_put_u8(char *p, unsigned v);
+/* Decimal digits of v at p (at most 20, no terminator); returns the
+ * count. */
+size_t util_put_ulong(char *p, unsigned long v);
+
 /* DNS name equality: ASCII case-insensitive, one trailing dot ignored on
  * either side. NULL equals nothing. */
 bool util_name_eq(const char *a, const char *b);

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <arpa/inet.h>
 
 #include <cmocka.h>
 
@@ -90,6 +91,41 @@ test_strvec(void **state)
 	strvec_clear(&sv);
 }
 
+/* util_ntop agrees with inet_ntop on every byte value in every place,
+ * and on the buffer sizes that just fit and just do not. */
+static void
+test_ntop(void **state)
+{
+	static const uint8_t edge[] = { 0, 1, 9, 10, 99, 100, 199, 255 };
+	char want[INET6_ADDRSTRLEN], got[INET6_ADDRSTRLEN];
+	uint8_t a[16] = { 0 };
+
+	for (int pos = 0; pos < 4; pos++) {
+		for (unsigned v = 0; v < 256; v++) {
+			memset(a, 7, 4);
+			a[pos] = (uint8_t)v;
+			assert_non_null(inet_ntop(AF_INET, a, want, sizeof(want)));
+			assert_ptr_equal(util_ntop(AF_INET, a, got, sizeof(got)),
+			    got);
+			assert_string_equal(got, want);
+		}
+	}
+	for (size_t i = 0; i < sizeof(edge); i++) {
+		size_t len;
+
+		memset(a, edge[i], 4);
+		inet_ntop(AF_INET, a, want, sizeof(want));
+		len = strlen(want);
+		assert_non_null(util_ntop(AF_INET, a, got, len + 1));
+		assert_string_equal(got, want);
+		assert_null(util_ntop(AF_INET, a, got, len));
+	}
+	/* IPv6 is inet_ntop's own. */
+	assert_int_equal(inet_pton(AF_INET6, "2001:db8::25", a), 1);
+	assert_string_equal(util_ntop(AF_INET6, a, got, sizeof(got)),
+	    "2001:db8::25");
+}
+
 int
 main(void)
 {
@@ -97,6 +133,7 @@ main(void)
 		cmocka_unit_test(test_printable),
 		cmocka_unit_test(test_name_eq),
 		cmocka_unit_test(test_strvec),
+		cmocka_unit_test(test_ntop),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
