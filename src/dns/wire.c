@@ -77,6 +77,26 @@ rd_skip(struct wire_rd *r, size_t n)
  * get a backslash; space and every other byte become \DDD, so names stay
  * printable, unambiguous, and parseable back by dns_query_encode().
  */
+/* How name_put_label writes each byte: '0' as itself, '1' after a
+ * backslash (the characters of master-file syntax), '2' as \DDD. */
+static const char name_byte_class[257] =
+	"2222222222222222"	/* 0x00 */
+	"2222222222222222"	/* 0x10 */
+	"2010100011000010"	/* 0x20 */
+	"0000000000010000"	/* 0x30 */
+	"1000000000000000"	/* 0x40 */
+	"0000000000001000"	/* 0x50 */
+	"0000000000000000"	/* 0x60 */
+	"0000000000000002"	/* 0x70 */
+	"2222222222222222"	/* 0x80 */
+	"2222222222222222"	/* 0x90 */
+	"2222222222222222"	/* 0xa0 */
+	"2222222222222222"	/* 0xb0 */
+	"2222222222222222"	/* 0xc0 */
+	"2222222222222222"	/* 0xd0 */
+	"2222222222222222"	/* 0xe0 */
+	"2222222222222222"	/* 0xf0 */;
+
 static bool
 name_put_label(char *out, size_t outlen, size_t *o, const uint8_t *lab,
     size_t n)
@@ -86,12 +106,14 @@ name_put_label(char *out, size_t outlen, size_t *o, const uint8_t *lab,
 	for (size_t i = 0; i < n; i++) {
 		uint8_t c = lab[i];
 
-		if (strchr(".\\\"();@$", c) != NULL && c != '\0') {
+		char cls = name_byte_class[c];
+
+		if (cls == '1') {
 			if (outlen - pos < 3)
 				return false;
 			out[pos++] = '\\';
 			out[pos++] = (char)c;
-		} else if (c > 0x20 && c < 0x7f) {
+		} else if (cls == '0') {
 			if (outlen - pos < 2)
 				return false;
 			out[pos++] = (char)c;
