@@ -584,12 +584,15 @@ is_quantifier(char f)
 	return f == '#' || f == '%' || f == '*';
 }
 
-/* Where s[0..n) contains needle[0..nl), or -1. */
+/* Where s[0..n) contains needle[0..nl), or -1. Both ends of the needle
+ * are compared before memcmp: the separators that start many needles
+ * ("-s-", ".ip-") are common, a second matching octet much less so. */
 static long
 find_in(const char *s, size_t n, const char *needle, size_t nl)
 {
 	for (size_t i = 0; nl > 0 && i + nl <= n; i++)
-		if (s[i] == needle[0] && memcmp(s + i, needle, nl) == 0)
+		if (s[i] == needle[0] && s[i + nl - 1] == needle[nl - 1] &&
+		    memcmp(s + i, needle, nl) == 0)
 			return (long)i;
 	return -1;
 }
@@ -766,25 +769,59 @@ struct runs {
 };
 
 static void
-runs_collect(const struct gname *g, bool (*in_class)(char), struct runs *r)
+runs_add(struct runs *r, size_t start, size_t end)
+{
+	if (r->n == GEN_RUNS_MAX)
+		return;
+	r->start[r->n] = (uint8_t)start;
+	r->len[r->n] = (uint8_t)(end - start);
+	r->n++;
+}
+
+/* The digit runs (d) and the hex runs (h) of g->s, in one pass: every
+ * run of digits lies inside a run of hex digits. */
+static void
+runs_collect(const struct gname *g, struct runs *d, struct runs *h)
 {
 	size_t i = 0;
 
-	r->n = 0;
-	while (i < g->len && r->n < GEN_RUNS_MAX) {
-		size_t j;
+	d->n = h->n = 0;
+	while (i < g->len) {
+		size_t j, k;
 
-		if (!in_class(g->s[i])) {
+		if (!is_hex(g->s[i])) {
 			i++;
 			continue;
 		}
-		for (j = i; j < g->len && in_class(g->s[j]); j++)
+		for (j = i; j < g->len && is_hex(g->s[j]); j++)
 			;
-		r->start[r->n] = (uint8_t)i;
-		r->len[r->n] = (uint8_t)(j - i);
-		r->n++;
+		runs_add(h, i, j);
+		for (k = i; k < j; ) {
+			size_t e;
+
+			if (!is_digit(g->s[k])) {
+				k++;
+				continue;
+			}
+			for (e = k; e < j && is_digit(g->s[e]); e++)
+				;
+			runs_add(d, k, e);
+			k = e;
+		}
 		i = j;
 	}
+}
+
+/* The longest run in r, 0 when there is none. */
+static size_t
+runs_longest(const struct runs *r)
+{
+	size_t max = 0;
+
+	for (size_t i = 0; i < r->n; i++)
+		if (r->len[i] > max)
+			max = r->len[i];
+	return max;
 }
 
 /* The value of a run of up to three digits, or -1. */
@@ -882,8 +919,14 @@ embedded_v4_number(const struct gname *g, const struct runs *d,
 		size_t	off, len;
 	} win[] = { { 0, 12 }, { 0, 9 }, { 3, 9 } };
 	char pad[2][13], word[16], hex[2][9];
+	size_t wordlen;
 	uint32_t v = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 |
 	    (uint32_t)a[2] << 8 | a[3];
+
+	/* Every form below takes a run of seven digits or eight hex digits
+	 * at least; most names have none, so nothing needs writing out. */
+	if (runs_longest(d) < 7 && runs_longest(h) < 8)
+		return false;
 
 	/* By hand, not snprintf: this runs for every PTR name of a bulk
 	 * run, and twenty formatted calls were a tenth of its CPU. */
@@ -903,7 +946,8 @@ embedded_v4_number(const struct gname *g, const struct runs *d,
 			*--p = (char)('0' + u % 10);
 			u /= 10;
 		} while (u != 0);
-		memcpy(word, p, (size_t)(tmp + sizeof(tmp) - p));
+		wordlen = (size_t)(tmp + sizeof(tmp) - 1 - p);
+		memcpy(word, p, wordlen + 1);
 	}
 
 	for (size_t i = 0; i < d->n; i++) {
@@ -924,7 +968,7 @@ embedded_v4_number(const struct gname *g, const struct runs *d,
 		}
 		/* Small addresses make short decimal words; demand seven
 		 * digits and the whole run, so "10" never means 0.0.0.10. */
-		if (n >= 7 && n == strlen(word) && memcmp(s, word, n) == 0) {
+		if (n >= 7 && n == wordlen && memcmp(s, word, n) == 0) {
 			set_embedded(m, g, d->start[i], d->start[i] + n);
 			return true;
 		}
@@ -1159,8 +1203,7 @@ embedded_ip(const struct gname *g, int af, const void *addr,
 
 	if (addr == NULL)
 		return false;
-	runs_collect(g, is_digit, &digits);
-	runs_collect(g, is_hex, &hexes);
+	runs_collect(g, &digits, &hexes);
 	if (af == AF_INET) {
 		memcpy(a, addr, 4);
 		return embedded_v4_octets(g, &digits, a, m) ||
@@ -1274,6 +1317,8 @@ pool_keyword(const struct gname *g, struct generic_match *m)
 		for (size_t i = 0; i < n; i++) {
 			const char *hit = NULL;
 
+			if (t[i].digits)
+				continue;	/* no keyword is a number */
 			/* "ip" alone is a word; "ip-1-2-3-4" and "ip1234"
 			 * are addresses named by number. */
 			if (token_is(g, &t[i], "ip", 2) && i + 1 < n &&
