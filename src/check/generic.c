@@ -229,78 +229,85 @@ static const struct provider providers[P_COUNT] = {
  *
  * Order matters for provider_by_ptrname (first suffix wins) only across
  * providers, and no two providers share a suffix.
+ *
+ * Suffix lengths are kept next to the suffixes (SFX) because every PTR name
+ * of a bulk run is checked against every rule.
  */
 struct ptr_rule {
 	enum provider_idx	 p;
 	const char		*suffix;
+	size_t			 suffixlen;
 	const char		*form;
 };
 
+#define SFX(s)	(s), sizeof(s) - 1
+#define NOSFX	NULL, 0
+
 static const struct ptr_rule ptr_rules[] = {
-	{ P_AWS,	"compute-1.amazonaws.com",	"ec2-#-#-#-#" },
-	{ P_AWS,	"compute.amazonaws.com",	"ec2-#-#-#-#.*" },
-	{ P_AWS,	"compute.amazonaws.com.cn",	"ec2-#-#-#-#.*" },
-	{ P_AWS,	"ec2.internal",			"ip-#-#-#-#" },
-	{ P_AWS,	"compute.internal",		"ip-#-#-#-#.*" },
-	{ P_AWS,	"amazonaws.com",		NULL },
-	{ P_AWS,	"amazonaws.com.cn",		NULL },
+	{ P_AWS,	SFX("compute-1.amazonaws.com"),	"ec2-#-#-#-#" },
+	{ P_AWS,	SFX("compute.amazonaws.com"),	"ec2-#-#-#-#.*" },
+	{ P_AWS,	SFX("compute.amazonaws.com.cn"), "ec2-#-#-#-#.*" },
+	{ P_AWS,	SFX("ec2.internal"),		"ip-#-#-#-#" },
+	{ P_AWS,	SFX("compute.internal"),	"ip-#-#-#-#.*" },
+	{ P_AWS,	SFX("amazonaws.com"),		NULL },
+	{ P_AWS,	SFX("amazonaws.com.cn"),	NULL },
 
-	{ P_GCP,	"bc.googleusercontent.com",	"+" },
-	{ P_GCP,	"googleusercontent.com",	NULL },
+	{ P_GCP,	SFX("bc.googleusercontent.com"), "+" },
+	{ P_GCP,	SFX("googleusercontent.com"),	NULL },
 
-	{ P_AZURE,	"cloudapp.azure.com",		"+" },
-	{ P_AZURE,	"cloudapp.net",			"+" },
+	{ P_AZURE,	SFX("cloudapp.azure.com"),	"+" },
+	{ P_AZURE,	SFX("cloudapp.net"),		"+" },
 
 	/* The Droplet name is the PTR; the control panel's suggested name
 	 * looks like "ubuntu-s-1vcpu-1gb-fra1-01". */
-	{ P_DIGITALOCEAN, NULL,				"*-s-#vcpu-#*" },
+	{ P_DIGITALOCEAN, NOSFX,			"*-s-#vcpu-#*" },
 
-	{ P_HETZNER,	"clients.your-server.de",	"static.#.#.#.#" },
-	{ P_HETZNER,	"your-server.de",		NULL },
+	{ P_HETZNER,	SFX("clients.your-server.de"),	"static.#.#.#.#" },
+	{ P_HETZNER,	SFX("your-server.de"),		NULL },
 
 	/* OVH registered ip-A-B-C.{eu,net,us} for its own /24s. */
-	{ P_OVH,	NULL,				"*.ip-#-#-#.eu" },
-	{ P_OVH,	NULL,				"*.ip-#-#-#.net" },
-	{ P_OVH,	NULL,				"*.ip-#-#-#.us" },
-	{ P_OVH,	"vps.ovh.net",			"vps-%" },
-	{ P_OVH,	"ovh.net",			"vps#" },
-	{ P_OVH,	"ovh.net",			NULL },
-	{ P_OVH,	"ovh.ca",			NULL },
-	{ P_OVH,	"ovh.us",			NULL },
+	{ P_OVH,	NOSFX,				"*.ip-#-#-#.eu" },
+	{ P_OVH,	NOSFX,				"*.ip-#-#-#.net" },
+	{ P_OVH,	NOSFX,				"*.ip-#-#-#.us" },
+	{ P_OVH,	SFX("vps.ovh.net"),		"vps-%" },
+	{ P_OVH,	SFX("ovh.net"),			"vps#" },
+	{ P_OVH,	SFX("ovh.net"),			NULL },
+	{ P_OVH,	SFX("ovh.ca"),			NULL },
+	{ P_OVH,	SFX("ovh.us"),			NULL },
 
-	{ P_LINODE,	"members.linode.com",		"li#-#" },
-	{ P_LINODE,	"ip.linodeusercontent.com",	"+" },
-	{ P_LINODE,	"linode.com",			NULL },
-	{ P_LINODE,	"linodeusercontent.com",	NULL },
+	{ P_LINODE,	SFX("members.linode.com"),	"li#-#" },
+	{ P_LINODE,	SFX("ip.linodeusercontent.com"), "+" },
+	{ P_LINODE,	SFX("linode.com"),		NULL },
+	{ P_LINODE,	SFX("linodeusercontent.com"),	NULL },
 
-	{ P_VULTR,	"vultrusercontent.com",		"+" },
-	{ P_VULTR,	"vultr.com",			"#.#.#.#" },
-	{ P_VULTR,	"vultr.com",			NULL },
+	{ P_VULTR,	SFX("vultrusercontent.com"),	"+" },
+	{ P_VULTR,	SFX("vultr.com"),		"#.#.#.#" },
+	{ P_VULTR,	SFX("vultr.com"),		NULL },
 
-	{ P_CONTABO,	"contaboserver.net",		"vmi#" },
-	{ P_CONTABO,	"contaboserver.net",		"vmd#" },
-	{ P_CONTABO,	"contaboserver.net",		NULL },
+	{ P_CONTABO,	SFX("contaboserver.net"),	"vmi#" },
+	{ P_CONTABO,	SFX("contaboserver.net"),	"vmd#" },
+	{ P_CONTABO,	SFX("contaboserver.net"),	NULL },
 
-	{ P_ORACLE,	"oraclevcn.com",		"+" },
-	{ P_ORACLE,	"oraclecloud.com",		NULL },
+	{ P_ORACLE,	SFX("oraclevcn.com"),		"+" },
+	{ P_ORACLE,	SFX("oraclecloud.com"),		NULL },
 
-	{ P_SCALEWAY,	"instances.scw.cloud",		"+" },
-	{ P_SCALEWAY,	"rev.poneytelecom.eu",		"+" },
-	{ P_SCALEWAY,	"scw.cloud",			NULL },
-	{ P_SCALEWAY,	"poneytelecom.eu",		NULL },
+	{ P_SCALEWAY,	SFX("instances.scw.cloud"),	"+" },
+	{ P_SCALEWAY,	SFX("rev.poneytelecom.eu"),	"+" },
+	{ P_SCALEWAY,	SFX("scw.cloud"),		NULL },
+	{ P_SCALEWAY,	SFX("poneytelecom.eu"),		NULL },
 
-	{ P_IONOS,	"onlinehome-server.info",	"s#" },
-	{ P_IONOS,	"onlinehome-server.info",	NULL },
-	{ P_IONOS,	"kundenserver.de",		NULL },
+	{ P_IONOS,	SFX("onlinehome-server.info"),	"s#" },
+	{ P_IONOS,	SFX("onlinehome-server.info"),	NULL },
+	{ P_IONOS,	SFX("kundenserver.de"),		NULL },
 
-	{ P_COMCAST,	"comcast.net",			"*.hsd1.*" },
-	{ P_COMCAST,	"comcast.net",			NULL },
+	{ P_COMCAST,	SFX("comcast.net"),		"*.hsd1.*" },
+	{ P_COMCAST,	SFX("comcast.net"),		NULL },
 
-	{ P_VERIZON,	"fios.verizon.net",		"pool-#-#-#-#.*" },
-	{ P_VERIZON,	"verizon.net",			NULL },
+	{ P_VERIZON,	SFX("fios.verizon.net"),	"pool-#-#-#-#.*" },
+	{ P_VERIZON,	SFX("verizon.net"),		NULL },
 
-	{ P_SPECTRUM,	"res.rr.com",			"+" },
-	{ P_SPECTRUM,	"res.spectrum.com",		"+" },
+	{ P_SPECTRUM,	SFX("res.rr.com"),		"+" },
+	{ P_SPECTRUM,	SFX("res.spectrum.com"),	"+" },
 };
 
 /*
@@ -368,21 +375,24 @@ static const struct soa_rule soa_rules[] = {
  */
 struct keyword {
 	const char	*word;
+	size_t		 len;	/* every token is compared with every word */
 	bool		 weak;
 };
 
+#define KW(w, weak)	{ (w), sizeof(w) - 1, (weak) }
+
 static const struct keyword keywords[] = {
-	{ "dyn", false },	{ "dynamic", false },	{ "dhcp", false },
-	{ "pool", false },	{ "dsl", false },	{ "adsl", false },
-	{ "vdsl", false },	{ "xdsl", false },	{ "cable", false },
-	{ "ppp", false },	{ "pppoe", false },	{ "cpe", false },
-	{ "dial", false },	{ "dialup", false },	{ "dialin", false },
-	{ "broadband", false },	{ "resid", false },	{ "residential", false },
-	{ "fios", false },	{ "ftth", false },	{ "unassigned", false },
-	{ "unknown", false },
-	{ "client", true },	{ "customer", true },	{ "cust", true },
-	{ "bb", true },		{ "res", true },	{ "user", true },
-	{ "wireless", true },	{ "mobile", true },	{ "nat", true },
+	KW("dyn", false),	KW("dynamic", false),	KW("dhcp", false),
+	KW("pool", false),	KW("dsl", false),	KW("adsl", false),
+	KW("vdsl", false),	KW("xdsl", false),	KW("cable", false),
+	KW("ppp", false),	KW("pppoe", false),	KW("cpe", false),
+	KW("dial", false),	KW("dialup", false),	KW("dialin", false),
+	KW("broadband", false),	KW("resid", false),	KW("residential", false),
+	KW("fios", false),	KW("ftth", false),	KW("unassigned", false),
+	KW("unknown", false),
+	KW("client", true),	KW("customer", true),	KW("cust", true),
+	KW("bb", true),		KW("res", true),	KW("user", true),
+	KW("wireless", true),	KW("mobile", true),	KW("nat", true),
 };
 
 /* Second-level labels under which two-letter ccTLDs register names
@@ -509,16 +519,18 @@ gname_parse(const char *in, struct gname *g)
 }
 
 /*
- * Whether the name is suffix or ends in "." suffix. On success *prefixlen
- * is the length of what precedes the suffix, without the joining dot
- * (0 when the name is the suffix itself).
+ * Whether the name is suffix (of length sl) or ends in "." suffix. On
+ * success *prefixlen is the length of what precedes the suffix, without
+ * the joining dot (0 when the name is the suffix itself).
  */
 static bool
-gname_suffix(const struct gname *g, const char *suffix, size_t *prefixlen)
+gname_suffix(const struct gname *g, const char *suffix, size_t sl,
+    size_t *prefixlen)
 {
-	size_t sl = strlen(suffix);
-
-	if (sl > g->len || memcmp(g->s + g->len - sl, suffix, sl) != 0)
+	/* Most names end in none of the suffixes: the last octet alone
+	 * turns most away before memcmp is called. */
+	if (sl == 0 || sl > g->len || g->s[g->len - 1] != suffix[sl - 1] ||
+	    memcmp(g->s + g->len - sl, suffix, sl) != 0)
 		return false;
 	if (sl == g->len) {
 		*prefixlen = 0;
@@ -567,12 +579,83 @@ form_match(const char *f, const char *s, size_t n, unsigned *steps)
 }
 
 static bool
+is_quantifier(char f)
+{
+	return f == '#' || f == '%' || f == '*';
+}
+
+/* Where s[0..n) contains needle[0..nl), or -1. Both ends of the needle
+ * are compared before memcmp: the separators that start many needles
+ * ("-s-", ".ip-") are common, a second matching octet much less so. */
+static long
+find_in(const char *s, size_t n, const char *needle, size_t nl)
+{
+	for (size_t i = 0; nl > 0 && i + nl <= n; i++)
+		if (s[i] == needle[0] && s[i + nl - 1] == needle[nl - 1] &&
+		    memcmp(s + i, needle, nl) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* Whether s[0..n) starts or ends with p[0..pl). The edge octet is
+ * compared first, so a mismatch usually costs no memcmp call. */
+static bool
+has_prefix(const char *s, size_t n, const char *p, size_t pl)
+{
+	return pl == 0 || (pl <= n && s[0] == p[0] && memcmp(s, p, pl) == 0);
+}
+
+static bool
+has_suffix(const char *s, size_t n, const char *p, size_t pl)
+{
+	return pl == 0 || (pl <= n && s[n - 1] == p[pl - 1] &&
+	    memcmp(s + n - pl, p, pl) == 0);
+}
+
+/*
+ * A necessary condition for form_match: every literal run of the form is
+ * in s, a leading run at the start and a trailing run at the end. Nearly
+ * every name fails it at once, where the matcher would first backtrack
+ * through the whole first label.
+ */
+static bool
+form_literals_in(const char *f, const char *s, size_t n)
+{
+	size_t fl = strlen(f), i, j;
+
+	/* The anchored ends first: one comparison each. */
+	for (i = 0; i < fl && !is_quantifier(f[i]); i++)
+		;
+	for (j = fl; j > i && !is_quantifier(f[j - 1]); j--)
+		;
+	if (!has_prefix(s, n, f, i) || !has_suffix(s, n, f + j, fl - j))
+		return false;
+	/* Then the runs in between, anywhere. */
+	while (i < j) {
+		size_t k;
+
+		if (is_quantifier(f[i])) {
+			i++;
+			continue;
+		}
+		for (k = i; k < j && !is_quantifier(f[k]); k++)
+			;
+		if (find_in(s, n, f + i, k - i) < 0)
+			return false;
+		i = k;
+	}
+	return true;
+}
+
+static bool
 form_match_str(const char *form, const char *s, size_t n)
 {
 	unsigned steps = GEN_MATCH_STEPS;
 
-	if (strcmp(form, "+") == 0)
+	if (form[0] == '+' && form[1] == '\0')
 		return n > 0;
+	if (!form_literals_in(form, s, n))
+		return false;
 	return form_match(form, s, n, &steps);
 }
 
@@ -584,21 +667,7 @@ rule_names(const struct ptr_rule *r, const struct gname *g)
 
 	if (r->suffix == NULL)
 		return form_match_str(r->form, g->s, g->len);
-	return gname_suffix(g, r->suffix, &plen);
-}
-
-/* Whether g is the rule's default form. */
-static bool
-rule_default(const struct ptr_rule *r, const struct gname *g)
-{
-	size_t plen;
-
-	if (r->form == NULL)
-		return false;
-	if (r->suffix == NULL)
-		return form_match_str(r->form, g->s, g->len);
-	return gname_suffix(g, r->suffix, &plen) && plen > 0 &&
-	    form_match_str(r->form, g->s, plen);
+	return gname_suffix(g, r->suffix, r->suffixlen, &plen);
 }
 
 static const struct provider *
@@ -607,6 +676,37 @@ provider_of(const struct gname *g)
 	for (size_t i = 0; i < UTIL_ARRAY_LEN(ptr_rules); i++)
 		if (rule_names(&ptr_rules[i], g))
 			return &providers[ptr_rules[i].p];
+	return NULL;
+}
+
+/*
+ * provider_of and the first rule whose default form g is, in one pass over
+ * the rules: each suffix is compared and each suffix-less form matched once
+ * instead of once for the provider and once for the default. Returns that
+ * rule, or NULL with *named set as provider_of(g) would.
+ */
+static const struct ptr_rule *
+rule_default_of(const struct gname *g, const struct provider **named)
+{
+	*named = NULL;
+	for (size_t i = 0; i < UTIL_ARRAY_LEN(ptr_rules); i++) {
+		const struct ptr_rule *r = &ptr_rules[i];
+		size_t plen;
+
+		if (r->suffix == NULL) {
+			/* Naming and default are the same match here. */
+			if (form_match_str(r->form, g->s, g->len))
+				return r;
+			continue;
+		}
+		if (!gname_suffix(g, r->suffix, r->suffixlen, &plen))
+			continue;
+		if (*named == NULL)
+			*named = &providers[r->p];
+		if (r->form != NULL && plen > 0 &&
+		    form_match_str(r->form, g->s, plen))
+			return r;
+	}
 	return NULL;
 }
 
@@ -631,8 +731,10 @@ provider_by_soa(const char *mname, const char *rname)
 	for (size_t i = 0; i < UTIL_ARRAY_LEN(soa_rules); i++) {
 		const struct soa_rule *sr = &soa_rules[i];
 
-		if ((have_m && gname_suffix(&m, sr->suffix, &plen)) ||
-		    (have_r && gname_suffix(&r, sr->suffix, &plen)))
+		size_t sl = strlen(sr->suffix);
+
+		if ((have_m && gname_suffix(&m, sr->suffix, sl, &plen)) ||
+		    (have_r && gname_suffix(&r, sr->suffix, sl, &plen)))
 			return sr->p == P_NOBODY ? NULL : &providers[sr->p];
 	}
 	return NULL;
@@ -659,16 +761,6 @@ set_embedded(struct generic_match *m, const struct gname *g, size_t start,
 	    g->s + start);
 }
 
-/* Where s[0..n) contains needle[0..nl), or -1. */
-static long
-find_in(const char *s, size_t n, const char *needle, size_t nl)
-{
-	for (size_t i = 0; nl > 0 && i + nl <= n; i++)
-		if (memcmp(s + i, needle, nl) == 0)
-			return (long)i;
-	return -1;
-}
-
 /* Maximal runs of characters of one class in g->s. */
 struct runs {
 	size_t	n;
@@ -677,25 +769,59 @@ struct runs {
 };
 
 static void
-runs_collect(const struct gname *g, bool (*in_class)(char), struct runs *r)
+runs_add(struct runs *r, size_t start, size_t end)
+{
+	if (r->n == GEN_RUNS_MAX)
+		return;
+	r->start[r->n] = (uint8_t)start;
+	r->len[r->n] = (uint8_t)(end - start);
+	r->n++;
+}
+
+/* The digit runs (d) and the hex runs (h) of g->s, in one pass: every
+ * run of digits lies inside a run of hex digits. */
+static void
+runs_collect(const struct gname *g, struct runs *d, struct runs *h)
 {
 	size_t i = 0;
 
-	r->n = 0;
-	while (i < g->len && r->n < GEN_RUNS_MAX) {
-		size_t j;
+	d->n = h->n = 0;
+	while (i < g->len) {
+		size_t j, k;
 
-		if (!in_class(g->s[i])) {
+		if (!is_hex(g->s[i])) {
 			i++;
 			continue;
 		}
-		for (j = i; j < g->len && in_class(g->s[j]); j++)
+		for (j = i; j < g->len && is_hex(g->s[j]); j++)
 			;
-		r->start[r->n] = (uint8_t)i;
-		r->len[r->n] = (uint8_t)(j - i);
-		r->n++;
+		runs_add(h, i, j);
+		for (k = i; k < j; ) {
+			size_t e;
+
+			if (!is_digit(g->s[k])) {
+				k++;
+				continue;
+			}
+			for (e = k; e < j && is_digit(g->s[e]); e++)
+				;
+			runs_add(d, k, e);
+			k = e;
+		}
 		i = j;
 	}
+}
+
+/* The longest run in r, 0 when there is none. */
+static size_t
+runs_longest(const struct runs *r)
+{
+	size_t max = 0;
+
+	for (size_t i = 0; i < r->n; i++)
+		if (r->len[i] > max)
+			max = r->len[i];
+	return max;
 }
 
 /* The value of a run of up to three digits, or -1. */
@@ -793,8 +919,14 @@ embedded_v4_number(const struct gname *g, const struct runs *d,
 		size_t	off, len;
 	} win[] = { { 0, 12 }, { 0, 9 }, { 3, 9 } };
 	char pad[2][13], word[16], hex[2][9];
+	size_t wordlen;
 	uint32_t v = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 |
 	    (uint32_t)a[2] << 8 | a[3];
+
+	/* Every form below takes a run of seven digits or eight hex digits
+	 * at least; most names have none, so nothing needs writing out. */
+	if (runs_longest(d) < 7 && runs_longest(h) < 8)
+		return false;
 
 	/* By hand, not snprintf: this runs for every PTR name of a bulk
 	 * run, and twenty formatted calls were a tenth of its CPU. */
@@ -814,7 +946,8 @@ embedded_v4_number(const struct gname *g, const struct runs *d,
 			*--p = (char)('0' + u % 10);
 			u /= 10;
 		} while (u != 0);
-		memcpy(word, p, (size_t)(tmp + sizeof(tmp) - p));
+		wordlen = (size_t)(tmp + sizeof(tmp) - 1 - p);
+		memcpy(word, p, wordlen + 1);
 	}
 
 	for (size_t i = 0; i < d->n; i++) {
@@ -835,7 +968,7 @@ embedded_v4_number(const struct gname *g, const struct runs *d,
 		}
 		/* Small addresses make short decimal words; demand seven
 		 * digits and the whole run, so "10" never means 0.0.0.10. */
-		if (n >= 7 && n == strlen(word) && memcmp(s, word, n) == 0) {
+		if (n >= 7 && n == wordlen && memcmp(s, word, n) == 0) {
 			set_embedded(m, g, d->start[i], d->start[i] + n);
 			return true;
 		}
@@ -1070,8 +1203,7 @@ embedded_ip(const struct gname *g, int af, const void *addr,
 
 	if (addr == NULL)
 		return false;
-	runs_collect(g, is_digit, &digits);
-	runs_collect(g, is_hex, &hexes);
+	runs_collect(g, &digits, &hexes);
 	if (af == AF_INET) {
 		memcpy(a, addr, 4);
 		return embedded_v4_octets(g, &digits, a, m) ||
@@ -1145,10 +1277,11 @@ label_tokens(const struct gname *g, size_t start, size_t end,
 }
 
 static bool
-token_is(const struct gname *g, const struct token *t, const char *word)
+token_is(const struct gname *g, const struct token *t, const char *word,
+    size_t wlen)
 {
-	return !t->digits && strlen(word) == t->len &&
-	    memcmp(g->s + t->start, word, t->len) == 0;
+	return !t->digits && wlen == t->len && g->s[t->start] == word[0] &&
+	    memcmp(g->s + t->start, word, wlen) == 0;
 }
 
 /* Pools are numbered: a label with a number of three or more digits, or
@@ -1184,14 +1317,17 @@ pool_keyword(const struct gname *g, struct generic_match *m)
 		for (size_t i = 0; i < n; i++) {
 			const char *hit = NULL;
 
+			if (t[i].digits)
+				continue;	/* no keyword is a number */
 			/* "ip" alone is a word; "ip-1-2-3-4" and "ip1234"
 			 * are addresses named by number. */
-			if (token_is(g, &t[i], "ip") && i + 1 < n &&
+			if (token_is(g, &t[i], "ip", 2) && i + 1 < n &&
 			    t[i + 1].digits)
 				hit = "ip";
 			for (size_t k = 0; hit == NULL &&
 			    k < UTIL_ARRAY_LEN(keywords); k++)
-				if (token_is(g, &t[i], keywords[k].word) &&
+				if (token_is(g, &t[i], keywords[k].word,
+				    keywords[k].len) &&
 				    (!keywords[k].weak || numbered))
 					hit = keywords[k].word;
 			if (hit != NULL) {
@@ -1209,6 +1345,7 @@ generic_classify(const char *ptrname, int af, const void *addr,
     struct generic_match *m)
 {
 	struct gname g;
+	const struct ptr_rule *r;
 
 	if (m == NULL)
 		return false;
@@ -1218,19 +1355,14 @@ generic_classify(const char *ptrname, int af, const void *addr,
 	m->provider = NULL;
 	if (!gname_parse(ptrname, &g))
 		return false;
-	m->provider = provider_of(&g);
 
-	for (size_t i = 0; i < UTIL_ARRAY_LEN(ptr_rules); i++) {
-		const struct ptr_rule *r = &ptr_rules[i];
-
-		if (rule_default(r, &g)) {
-			m->kind = GENERIC_CLOUD_DEFAULT;
-			m->reason = reason_cloud;
-			m->provider = &providers[r->p];
-			snprintf(m->detail, sizeof(m->detail),
-			    "%s default form", providers[r->p].name);
-			return true;
-		}
+	if ((r = rule_default_of(&g, &m->provider)) != NULL) {
+		m->kind = GENERIC_CLOUD_DEFAULT;
+		m->reason = reason_cloud;
+		m->provider = &providers[r->p];
+		snprintf(m->detail, sizeof(m->detail),
+		    "%s default form", providers[r->p].name);
+		return true;
 	}
 	if (embedded_ip(&g, af, addr, m)) {
 		m->kind = GENERIC_EMBEDDED_IP;

@@ -74,6 +74,16 @@ static struct gen_case cases[] = {
 	{ "c-73-162-1-2.hsd1.ca.comcast.net", V4, "73.162.1.2", CLOUD, "comcast", NULL },
 	{ "pool-71-105-1-2.nycmny.fios.verizon.net", V4, "71.105.1.2", CLOUD, "verizon", NULL },
 	{ "cpe-74-71-1-2.nyc.res.rr.com", V4, "74.71.1.2", CLOUD, "spectrum", NULL },
+	/* Forms at their edges: the leading and trailing literals are
+	 * anchored, quantifiers need one character and stay in a label. */
+	{ "vps12.ovh.net", V4, "51.1.2.3", CLOUD, "ovh", NULL },
+	{ "vps.ovh.net", V4, "51.1.2.3", NONE, "ovh", NULL },
+	{ "vpsx.ovh.net", V4, "51.1.2.3", NONE, "ovh", NULL },
+	{ "s.onlinehome-server.info", V4, "74.208.1.2", NONE, "ionos", NULL },
+	{ "ip-51-68-1.eu", V4, "51.68.1.5", EMBED, NULL, "51-68-1" },
+	{ "ns1.ip-51-68-1.eu.example.com", V4, "51.68.1.5", EMBED, NULL, NULL },
+	{ "s-1vcpu-1gb", V4, "164.90.1.2", NONE, NULL, NULL },
+	{ "ubuntu-s-1vcpu-1gb.example.com", V4, "164.90.1.2", NONE, NULL, NULL },
 
 	/* A custom name under a provider's domain stays custom. */
 	{ "mail.mydomain.your-server.de", V4, "88.198.10.20", NONE, "hetzner", NULL },
