@@ -125,6 +125,7 @@ struct dns_resolver {
 	 * resolver does not keep the loop running (c-ares keeps its sockets
 	 * open, ARES_FLAG_STAYOPEN). */
 	bool			 idle;
+	bool			 arm_pending;	/* re-arm the timer on flush */
 	/* "HOST:PORT" of the one server, for every answer's record. */
 	char			 server_label[sizeof(((struct dns_answer *)0)->server)];
 };
@@ -264,6 +265,10 @@ dns_flush_event(evutil_socket_t fd, short what, void *arg)
 		io->flush_next = NULL;
 		if (!event_pending(io->wev, EV_WRITE, NULL))
 			dns_io_flush(io);
+	}
+	if (r->arm_pending) {
+		r->arm_pending = false;
+		dns_resolver_arm_timer(r);
 	}
 }
 
@@ -454,7 +459,10 @@ dns_sock_event(evutil_socket_t fd, short what, void *arg)
 	ares_process_fd(ch->channel,
 	    (what & EV_READ) ? (ares_socket_t)fd : ARES_SOCKET_BAD,
 	    (what & EV_WRITE) ? (ares_socket_t)fd : ARES_SOCKET_BAD);
-	dns_resolver_arm_timer(ch->r);
+	/* The timer once the loop turn's socket events are done, not after
+	 * each: c-ares' ares_timeout() walks every query in flight. */
+	ch->r->arm_pending = true;
+	event_active(ch->r->flush, EV_TIMEOUT, 0);
 }
 
 /* c-ares' socket-state callback: keep exactly one libevent event per
