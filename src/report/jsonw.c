@@ -48,20 +48,23 @@ static const unsigned char byte_class[256] = {
 #define SWAR_ONES	0x0101010101010101ULL
 #define SWAR_HIGHS	0x8080808080808080ULL
 
-/* True when all 8 bytes at p are PLAIN: none below 0x20, '"', '\\' or
- * above 0x7f (the has-less-than and has-zero-byte tests on a 64-bit
- * word: exact about whether such a byte exists, which is all that is
- * asked). */
+/*
+ * True when all 8 bytes at p are PLAIN: none below 0x20, '"', '\\' or
+ * above 0x7f. The usual has-less-than and has-zero-byte tests on a 64-bit
+ * word, without their "& ~v": what that masks is a byte above 0x7f, or a
+ * borrow from a lower byte that was itself below the mark, and either is
+ * reported anyway. Exact about whether such a byte exists, which is all
+ * that is asked.
+ */
 static inline bool
 swar_plain(const char *p)
 {
-	uint64_t v, q, b;
+	uint64_t v;
 
 	memcpy(&v, p, 8);
-	q = v ^ (SWAR_ONES * '"');
-	b = v ^ (SWAR_ONES * '\\');
-	return ((((v - SWAR_ONES * 0x20) & ~v) | ((q - SWAR_ONES) & ~q) |
-	    ((b - SWAR_ONES) & ~b) | v) & SWAR_HIGHS) == 0;
+	return ((v | (v - SWAR_ONES * 0x20) |
+	    ((v ^ (SWAR_ONES * '"')) - SWAR_ONES) |
+	    ((v ^ (SWAR_ONES * '\\')) - SWAR_ONES)) & SWAR_HIGHS) == 0;
 }
 
 /* How many bytes at the start of s (n long) are PLAIN: eight at a time;
