@@ -24,11 +24,9 @@ static void
 emit_text_key(struct emit *e, const char *key)
 {
 	if (e->count[e->depth]++ > 0)
-		jsonw_put_raw(e->w, ",", 1);
-	if (key != NULL) {
-		jsonw_put_string(e->w, key);
-		jsonw_put_raw(e->w, ":", 1);
-	}
+		jsonw_put_char(e->w, ',');
+	if (key != NULL)
+		jsonw_put_key(e->w, key);
 }
 
 /* Tree: put v (stolen) into the open container. */
@@ -125,7 +123,7 @@ emit_begin(struct emit *e, const char *key, bool array)
 		return;
 	}
 	emit_text_key(e, key);
-	jsonw_put_raw(e->w, array ? "[" : "{", 1);
+	jsonw_put_char(e->w, array ? '[' : '{');
 	e->stack[++e->depth] = array ? (json_t *)e : NULL;	/* kind */
 	e->count[e->depth] = 0;
 }
@@ -148,7 +146,6 @@ emit_end(struct emit *e)
 	if (e->depth == 0)
 		abort();
 	if (e->w != NULL)
-		jsonw_put_raw(e->w, e->stack[e->depth] != NULL ? "]" : "}",
-		    1);
+		jsonw_put_char(e->w, e->stack[e->depth] != NULL ? ']' : '}');
 	e->depth--;
 }

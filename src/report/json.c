@@ -17,34 +17,73 @@ jstr_or_null(const char *s)
 	return (s != NULL && s[0] != '\0') ? json_string(s) : json_null();
 }
 
+/*
+ * jansson takes only UTF-8: json_string() returns NULL for anything else,
+ * and the object and array setters then leave the member out. Findings
+ * were always rendered through jansson, so both outputs leave out the
+ * same members (a stray byte in evidence quoted from the network, say),
+ * and the text of a bulk line stays what the tree made.
+ */
+static bool
+jansson_takes(const char *s)
+{
+	return s != NULL && jsonw_utf8_valid(s, strlen(s));
+}
+
+static void
+emit_jansson_str(struct emit *e, const char *key, const char *s)
+{
+	if (jansson_takes(s))
+		emit_str(e, key, s);
+}
+
+static void
+emit_strvec(struct emit *e, const char *key, const struct strvec *sv)
+{
+	emit_array_begin(e, key);
+	for (size_t i = 0; i < sv->n; i++)
+		emit_jansson_str(e, NULL, sv->v[i]);
+	emit_end(e);
+}
+
+/* The members of a finding's full object: written straight as text in
+ * bulk lines, where failing addresses made building a tree for each
+ * finding, only to print and free it, the dearest part of the line. */
+static void
+json_finding(struct emit *e, const struct finding *fd)
+{
+	emit_jansson_str(e, "code", fd->code);
+	emit_str(e, "status", finding_status_name(fd->status));
+	emit_jansson_str(e, "title", fd->title);
+	emit_jansson_str(e, "explanation", fd->explanation);
+	emit_strvec(e, "evidence", &fd->evidence);
+	emit_strvec(e, "remediation", &fd->remediation);
+	emit_array_begin(e, "trips");
+	for (size_t i = 0; i < fd->ntrips; i++) {
+		const struct finding_trip *t = &fd->trips[i];
+
+		/* json_pack() made the whole object or nothing. */
+		if (!jansson_takes(t->engine) || !jansson_takes(t->rule) ||
+		    !jansson_takes(t->effect))
+			continue;
+		emit_object_begin(e, NULL);
+		emit_str(e, "engine", t->engine);
+		emit_str(e, "rule", t->rule);
+		emit_str(e, "effect", t->effect);
+		emit_end(e);
+	}
+	emit_end(e);
+	emit_strvec(e, "references", &fd->references);
+}
+
 json_t *
 report_json_finding(const struct finding *fd)
 {
-	json_t *o = json_object(), *a;
+	json_t *o = json_object();
+	struct emit e;
 
-	json_object_set_new(o, "code", json_string(fd->code));
-	json_object_set_new(o, "status",
-	    json_string(finding_status_name(fd->status)));
-	json_object_set_new(o, "title", json_string(fd->title));
-	json_object_set_new(o, "explanation", json_string(fd->explanation));
-	a = json_array();
-	for (size_t i = 0; i < fd->evidence.n; i++)
-		json_array_append_new(a, json_string(fd->evidence.v[i]));
-	json_object_set_new(o, "evidence", a);
-	a = json_array();
-	for (size_t i = 0; i < fd->remediation.n; i++)
-		json_array_append_new(a, json_string(fd->remediation.v[i]));
-	json_object_set_new(o, "remediation", a);
-	a = json_array();
-	for (size_t i = 0; i < fd->ntrips; i++)
-		json_array_append_new(a, json_pack("{s:s, s:s, s:s}",
-		    "engine", fd->trips[i].engine, "rule", fd->trips[i].rule,
-		    "effect", fd->trips[i].effect));
-	json_object_set_new(o, "trips", a);
-	a = json_array();
-	for (size_t i = 0; i < fd->references.n; i++)
-		json_array_append_new(a, json_string(fd->references.v[i]));
-	json_object_set_new(o, "references", a);
+	emit_init_tree(&e, o);
+	json_finding(&e, fd);
 	return o;
 }
 
@@ -270,14 +309,14 @@ json_findings(struct emit *e, const struct finding_list *fl, bool brief)
 	for (size_t i = 0; i < fl->n; i++) {
 		const struct finding *fd = fl->v[i];
 
-		if (!brief || finding_status_is_problem(fd->status)) {
-			emit_json(e, NULL, report_json_finding(fd));
-			continue;
-		}
 		emit_object_begin(e, NULL);
-		emit_str(e, "code", fd->code);
-		emit_str(e, "status", finding_status_name(fd->status));
-		emit_str(e, "title", fd->title);
+		if (!brief || finding_status_is_problem(fd->status)) {
+			json_finding(e, fd);
+		} else {
+			emit_str(e, "code", fd->code);
+			emit_str(e, "status", finding_status_name(fd->status));
+			emit_str(e, "title", fd->title);
+		}
 		emit_end(e);
 	}
 	emit_end(e);

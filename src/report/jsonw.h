@@ -10,7 +10,9 @@
 #define MXDIAG_REPORT_JSONW_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #define JSONW_DEPTH_MAX	32	/* deeper trees are refused */
 
@@ -25,14 +27,48 @@ void jsonw_reset(struct jsonw *w);
 /* Append v, compact. Returns 0, or -1 for a tree deeper than
  * JSONW_DEPTH_MAX or a real that is not finite (w is left as it was). */
 int jsonw_dump(struct jsonw *w, const json_t *v);
-/* Append a newline (JSON Lines). */
-void jsonw_put_newline(struct jsonw *w);
+/* Make room for more bytes after len (the rare case of the inline
+ * writers below, kept out of line). */
+void jsonw_grow(struct jsonw *w, size_t more);
+
 /* Pieces, for writers that make JSON text themselves (report/emit.c):
- * n bytes as they are, a string quoted and escaped (s must be UTF-8, as
- * every jansson string is), an integer. */
-void jsonw_put_raw(struct jsonw *w, const char *s, size_t n);
+ * n bytes as they are, one byte, a newline (JSON Lines). Inline: they
+ * are called for every comma and colon of a bulk line. */
+static inline void
+jsonw_put_raw(struct jsonw *w, const char *s, size_t n)
+{
+	if (n > w->cap - w->len)
+		jsonw_grow(w, n);
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+}
+
+static inline void
+jsonw_put_char(struct jsonw *w, char c)
+{
+	if (w->cap == w->len)
+		jsonw_grow(w, 1);
+	w->buf[w->len++] = c;
+}
+
+static inline void
+jsonw_put_newline(struct jsonw *w)
+{
+	jsonw_put_char(w, '\n');
+}
+
+/* A string quoted and escaped. JSON text must be UTF-8: a byte that
+ * starts no valid sequence is written as '?' (jansson would refuse the
+ * whole string). */
 void jsonw_put_string(struct jsonw *w, const char *s);
+/* A member's key and its colon: the same as jsonw_put_string() and ':',
+ * quicker for the short plain names of our own keys. */
+void jsonw_put_key(struct jsonw *w, const char *key);
+/* An integer. */
 void jsonw_put_integer(struct jsonw *w, long long v);
+/* True when the n bytes at s are UTF-8 as jansson takes it (no overlongs,
+ * no surrogates, nothing past U+10FFFF): what json_stringn() accepts. */
+bool jsonw_utf8_valid(const char *s, size_t n);
 /* Free the buffer; the struct may be reused. */
 void jsonw_free(struct jsonw *w);
 

@@ -159,6 +159,8 @@ test_put_string(void **state)
 		{ "surrogate \xed\xa0\x80", "\"surrogate ???\"" },
 		{ "a long ascii prefix then \"quote\" and \x01",
 		    "\"a long ascii prefix then \\\"quote\\\" and \\u0001\"" },
+		{ "sixteen plain by\xff", "\"sixteen plain by?\"" },
+		{ "fifteen plain b\n", "\"fifteen plain b\\n\"" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -171,6 +173,80 @@ test_put_string(void **state)
 	}
 }
 
+/* Keys: the same text as jsonw_put_string() and ':', plain or not. */
+static void
+test_put_key(void **state)
+{
+	static const char *const keys[] = {
+		"", "a", "type", "reverse_zone_provider", "k\n", "q\"uote",
+		"back\\slash", "caf\xc3\xa9", "bad \xff",
+	};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		struct jsonw a = { 0 }, b = { 0 };
+
+		jsonw_put_key(&a, keys[i]);
+		jsonw_put_string(&b, keys[i]);
+		jsonw_put_raw(&b, ":", 1);
+		assert_int_equal(a.len, b.len);
+		assert_memory_equal(a.buf, b.buf, a.len);
+		jsonw_free(&a);
+		jsonw_free(&b);
+	}
+}
+
+/*
+ * Random strings of every length up to 40, mostly plain with a byte to
+ * escape or a UTF-8 sequence (valid or not) here and there, so that the
+ * word-at-a-time scan and its overlapping last word meet every position:
+ * jsonw_utf8_valid() must agree with jansson, and jsonw_put_string() must
+ * write what jansson writes for the strings it takes.
+ */
+static void
+test_random_strings(void **state)
+{
+	static const char *const pieces[] = {
+		"\"", "\\", "\n", "\x01", "\x1f", "\x7f", "\xc3\xa9",
+		"\xe2\x98\x83", "\xf0\x9f\x98\x80", "\xff", "\xc0\xaf",
+		"\xed\xa0\x80", "\xe2\x98", "\x80",
+	};
+	unsigned seed = 20260517;
+
+	for (int round = 0; round < 20000; round++) {
+		char s[64];
+		size_t n = (size_t)rand_r(&seed) % 41, len = 0;
+		struct jsonw w = { 0 };
+		json_t *js;
+
+		while (len < n) {
+			const char *p = pieces[(size_t)rand_r(&seed) %
+			    (sizeof(pieces) / sizeof(pieces[0]))];
+
+			if (rand_r(&seed) % 6 == 0 && len + strlen(p) < n) {
+				memcpy(s + len, p, strlen(p));
+				len += strlen(p);
+			} else {
+				s[len++] = (char)(0x20 + rand_r(&seed) % 95);
+			}
+		}
+		s[len] = '\0';
+		js = json_stringn(s, len);
+		assert_int_equal(jsonw_utf8_valid(s, len), js != NULL);
+		jsonw_put_string(&w, s);
+		if (js != NULL) {
+			char *want = json_dumps(js, JSON_COMPACT |
+			    JSON_ENCODE_ANY);
+
+			assert_non_null(want);
+			assert_int_equal(w.len, strlen(want));
+			assert_memory_equal(w.buf, want, w.len);
+			free(want);
+			json_decref(js);
+		}
+		jsonw_free(&w);
+	}
+}
+
 int
 main(void)
 {
@@ -179,6 +255,8 @@ main(void)
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_put_string),
+		cmocka_unit_test(test_put_key),
+		cmocka_unit_test(test_random_strings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
