@@ -11,6 +11,8 @@
 #ifndef MXDIAG_BULK_BULK_H
 #define MXDIAG_BULK_BULK_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -42,6 +44,26 @@ int bulk_checks_parse(const char *spec, unsigned *mask, char *err,
 #define BULK_SMTP_DEFAULT	32	/* SMTP connections at once */
 #define BULK_PER_DEST_DEFAULT	2	/* ... per /24 (IPv4) or /64 (IPv6) */
 
+/*
+ * A run split over threads (--jobs): every part reads the whole input and
+ * takes the addresses whose key hashes to it (independently of --shard);
+ * part 0 alone reports the input's bad lines. The parts share the output
+ * stream (one fwrite per line: stdio's lock keeps lines whole), a stop
+ * flag set by the thread that takes the signals, and once a second each
+ * copies its progress here for that thread's progress line.
+ */
+struct bulk_part_progress {
+	unsigned long	addresses, resumed, other_shard, input_errors;
+	unsigned long	status[FINDING_SKIPPED + 1];
+	long long	consumed;	/* input bytes read */
+};
+
+struct bulk_group {
+	pthread_mutex_t			 lock;
+	atomic_bool			 stop;
+	struct bulk_part_progress	*parts;		/* part_n entries */
+};
+
 struct bulk_config {
 	unsigned		 checks;	/* enum bulk_check mask */
 	size_t			 window;
@@ -49,6 +71,8 @@ struct bulk_config {
 	size_t			 per_dest;
 	bool			 allow_huge;	/* IPv4 < /8, IPv6 < /104 */
 	unsigned		 shard_k, shard_n;	/* shard_n 0: all */
+	unsigned		 part_k, part_n;	/* part_n <= 1: all */
+	struct bulk_group	*group;		/* with part_n > 1 */
 	const struct bulk_seen	*seen;		/* --resume: skip these */
 	int			 family;	/* of hostnames' addresses */
 	int			 port;		/* SMTP, unless a line says */
@@ -94,6 +118,14 @@ struct bulk_stats {
 int bulk_run(struct event_base *base, dns_resolver *res,
     struct dns_lookup *lookup, const struct bulk_config *cfg, FILE *in,
     FILE *out, struct bulk_stats *st);
+
+/* Add a part's counts to *into (zeroed first by the caller); primary:
+ * the part that counted the input's lines. */
+void bulk_stats_merge(struct bulk_stats *into, const struct bulk_stats *part,
+    bool primary);
+/* The progress line of a parallel run, from the parts' last copies. */
+void bulk_group_progress(struct bulk_group *g, unsigned nparts,
+    long long input_size, long long started_ms, bool final);
 
 /* The summary, for people (stderr). */
 void bulk_stats_print(FILE *out, const struct bulk_stats *st);

@@ -338,6 +338,14 @@ bulk_shard_mine(const char *key, unsigned k, unsigned n)
 	return n <= 1 || bulk_key_hash(key) % n == k;
 }
 
+bool
+bulk_part_mine(const char *key, unsigned shard_n, unsigned k, unsigned n)
+{
+	if (n <= 1)
+		return true;
+	return bulk_key_hash(key) / (shard_n > 1 ? shard_n : 1) % n == k;
+}
+
 int
 bulk_shard_parse(const char *spec, unsigned *k, unsigned *n, char *err,
     size_t errlen)

@@ -228,9 +228,12 @@ bulk_emit_error(struct bulk_run *run, unsigned long lineno, const char *text,
     size_t len, const char *why)
 {
 	char shown[160];
-
-	json_t *o = json_object();
+	json_t *o;
 	char reason[256];
+
+	if (run->cfg->part_k != 0)
+		return;		/* every part reads the line; one says it */
+	o = json_object();
 
 	/* Both printable ASCII, so always valid JSON strings (the parser's
 	 * reasons are printable already: anything else becomes '?'). */
@@ -574,6 +577,10 @@ bulk_wanted(struct bulk_run *run, const char *key)
 {
 	const struct bulk_config *cfg = run->cfg;
 
+	/* Another part's: not skipped, only done elsewhere. */
+	if (cfg->part_n > 1 && !bulk_part_mine(key, cfg->shard_n, cfg->part_k,
+	    cfg->part_n))
+		return false;
 	if (cfg->shard_n > 1 && !bulk_shard_mine(key, cfg->shard_k,
 	    cfg->shard_n)) {
 		run->st->other_shard++;
@@ -661,6 +668,11 @@ bulk_fill(struct bulk_run *run)
 	 * one filler at a time. */
 	if (run->filling)
 		return;
+	if (run->cfg->group != NULL && !run->stop &&
+	    atomic_load(&run->cfg->group->stop)) {
+		run->stop = true;
+		run->st->interrupted = true;
+	}
 	run->filling = true;
 	while (run->running < run->cfg->window && !run->stop) {
 		struct bulk_item it;
@@ -752,6 +764,19 @@ bulk_fill(struct bulk_run *run)
 
 /* ---- progress and signals ---- */
 
+/* The progress line itself (stderr, a terminal: redrawn in place). */
+static void
+bulk_progress_line(unsigned long done, double rate, const char *eta,
+    const unsigned long *status, unsigned long errors, bool final)
+{
+	fprintf(stderr, "\r\033[K%lu done, %.0f/s%s; pass %lu, fail %lu, "
+	    "warning %lu, temperror %lu, errors %lu%s", done, rate, eta,
+	    status[FINDING_PASS] + status[FINDING_INFO],
+	    status[FINDING_FAIL] + status[FINDING_PERMERROR],
+	    status[FINDING_WARNING], status[FINDING_TEMPERROR], errors,
+	    final ? "\n" : "");
+}
+
 static void
 bulk_progress(struct bulk_run *run, bool final)
 {
@@ -780,18 +805,42 @@ bulk_progress(struct bulk_run *run, bool final)
 		snprintf(eta, sizeof(eta), ", ETA %ld:%02ld",
 		    (long)left / 60, (long)left % 60);
 	}
-	fprintf(stderr, "\r\033[K%lu done, %.0f/s%s; pass %lu, fail %lu, "
-	    "warning %lu, temperror %lu, errors %lu%s", st->addresses,
-	    run->rate, eta, st->status[FINDING_PASS] + st->status[FINDING_INFO],
-	    st->status[FINDING_FAIL] + st->status[FINDING_PERMERROR],
-	    st->status[FINDING_WARNING], st->status[FINDING_TEMPERROR],
-	    st->input_errors, final ? "\n" : "");
+	bulk_progress_line(st->addresses, run->rate, eta, st->status,
+	    st->input_errors, final);
 }
 
 static void
 bulk_tick(evutil_socket_t fd, short what, void *arg)
 {
 	bulk_progress(arg, false);
+}
+
+/* A part's progress, for the thread that prints the line. */
+static void
+bulk_part_publish(struct bulk_run *run)
+{
+	struct bulk_group *g = run->cfg->group;
+	struct bulk_part_progress *pp = &g->parts[run->cfg->part_k];
+	const struct bulk_stats *st = run->st;
+
+	pthread_mutex_lock(&g->lock);
+	pp->addresses = st->addresses;
+	pp->resumed = st->resumed;
+	pp->other_shard = st->other_shard;
+	pp->input_errors = st->input_errors;
+	memcpy(pp->status, st->status, sizeof(pp->status));
+	pp->consumed = run->consumed;
+	pthread_mutex_unlock(&g->lock);
+}
+
+/* A part's second: publish, and notice a stop while nothing completes. */
+static void
+bulk_part_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct bulk_run *run = arg;
+
+	bulk_part_publish(run);
+	bulk_fill(run);
 }
 
 static void
@@ -842,19 +891,31 @@ bulk_run(struct event_base *base, dns_resolver *res,
 	run.dests = xcalloc(cfg->smtp_max > 0 ? cfg->smtp_max : 1,
 	    sizeof(*run.dests));
 	run.started_ms = run.last_ms = util_now_ms();
-	if (cfg->progress) {
+	if (cfg->group != NULL) {
+		/* A part: the signals and the progress line are the
+		 * group's thread's. */
 		struct timeval tv = { 1, 0 };
 
-		run.tick = event_new(base, -1, EV_PERSIST, bulk_tick, &run);
+		run.tick = event_new(base, -1, EV_PERSIST, bulk_part_tick,
+		    &run);
 		if (run.tick != NULL)
 			event_add(run.tick, &tv);
+	} else {
+		if (cfg->progress) {
+			struct timeval tv = { 1, 0 };
+
+			run.tick = event_new(base, -1, EV_PERSIST, bulk_tick,
+			    &run);
+			if (run.tick != NULL)
+				event_add(run.tick, &tv);
+		}
+		run.sigint = evsignal_new(base, SIGINT, bulk_signal, &run);
+		run.sigterm = evsignal_new(base, SIGTERM, bulk_signal, &run);
+		if (run.sigint != NULL)
+			event_add(run.sigint, NULL);
+		if (run.sigterm != NULL)
+			event_add(run.sigterm, NULL);
 	}
-	run.sigint = evsignal_new(base, SIGINT, bulk_signal, &run);
-	run.sigterm = evsignal_new(base, SIGTERM, bulk_signal, &run);
-	if (run.sigint != NULL)
-		event_add(run.sigint, NULL);
-	if (run.sigterm != NULL)
-		event_add(run.sigterm, NULL);
 
 	if (cfg->checks & BULK_CHECK_DNSBL) {
 		/* Trust each list once; the addresses start when it is
@@ -868,7 +929,9 @@ bulk_run(struct event_base *base, dns_resolver *res,
 	}
 	event_base_dispatch(base);
 
-	if (cfg->progress)
+	if (cfg->group != NULL)
+		bulk_part_publish(&run);
+	else if (cfg->progress)
 		bulk_progress(&run, true);
 	if (run.tick)
 		event_free(run.tick);
@@ -884,6 +947,94 @@ bulk_run(struct event_base *base, dns_resolver *res,
 	if (fflush(out) != 0)
 		st->write_error = true;
 	return st->write_error ? -1 : 0;
+}
+
+/* ---- parts of a parallel run ---- */
+
+void
+bulk_stats_merge(struct bulk_stats *into, const struct bulk_stats *part,
+    bool primary)
+{
+	/* Every part reads every line: the input's own counts are the
+	 * first part's, the addresses' are the sum. */
+	if (primary) {
+		into->lines = part->lines;
+		into->input_errors = part->input_errors;
+		into->targets = part->targets;
+	}
+	into->addresses += part->addresses;
+	into->resumed += part->resumed;
+	into->other_shard += part->other_shard;
+	for (size_t i = 0; i < UTIL_ARRAY_LEN(into->status); i++)
+		into->status[i] += part->status[i];
+	for (size_t i = 0; i < UTIL_ARRAY_LEN(into->iprev); i++)
+		into->iprev[i] += part->iprev[i];
+	into->tally.problems |= part->tally.problems;
+	into->tally.temporary |= part->tally.temporary;
+	for (size_t i = 0; i < part->ncodes; i++) {
+		size_t k;
+
+		for (k = 0; k < into->ncodes; k++)
+			if (strcmp(into->codes[k].code, part->codes[i].code) == 0)
+				break;
+		if (k == into->ncodes) {
+			if (into->ncodes == BULK_CODES_MAX)
+				continue;
+			into->codes[into->ncodes++] = part->codes[i];
+		} else {
+			into->codes[k].n += part->codes[i].n;
+		}
+	}
+	into->interrupted |= part->interrupted;
+	into->write_error |= part->write_error;
+	if (part->elapsed_ms > into->elapsed_ms)
+		into->elapsed_ms = part->elapsed_ms;
+	into->dns.sent += part->dns.sent;
+	into->dns.answered += part->dns.answered;
+	into->dns.timeouts += part->dns.timeouts;
+	into->dns.failures += part->dns.failures;
+	into->dns.retried += part->dns.retried;
+	into->dns.backoffs += part->dns.backoffs;
+	into->dns.window += part->dns.window;
+	into->dns.window_peak += part->dns.window_peak;
+	into->dns.inflight_peak += part->dns.inflight_peak;
+}
+
+void
+bulk_group_progress(struct bulk_group *g, unsigned nparts,
+    long long input_size, long long started_ms, bool final)
+{
+	struct bulk_part_progress sum;
+	long long now = util_now_ms(), least = -1;
+	double secs = (double)(now - started_ms) / 1000.0, rate = 0;
+	char eta[32] = "";
+
+	memset(&sum, 0, sizeof(sum));
+	pthread_mutex_lock(&g->lock);
+	for (unsigned i = 0; i < nparts; i++) {
+		const struct bulk_part_progress *pp = &g->parts[i];
+
+		sum.addresses += pp->addresses;
+		for (size_t k = 0; k < UTIL_ARRAY_LEN(sum.status); k++)
+			sum.status[k] += pp->status[k];
+		if (least < 0 || pp->consumed < least)
+			least = pp->consumed;
+	}
+	sum.input_errors = g->parts[0].input_errors;
+	pthread_mutex_unlock(&g->lock);
+	if (secs > 0)
+		rate = (double)sum.addresses / secs;
+	/* Every part reads the whole input: the one furthest behind says
+	 * how much is left. */
+	if (input_size > 0 && least > 0 && secs > 0) {
+		double left = secs * (double)(input_size - least) /
+		    (double)least;
+
+		snprintf(eta, sizeof(eta), ", ETA %ld:%02ld",
+		    (long)left / 60, (long)left % 60);
+	}
+	bulk_progress_line(sum.addresses, rate, eta, sum.status,
+	    sum.input_errors, final);
 }
 
 static int

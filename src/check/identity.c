@@ -88,13 +88,14 @@ identity_facts_clear(struct identity_facts *f)
  * Runs are 8 KiB (the SMTP result's buffers), and bulk starts one per
  * address: a malloc of that size makes glibc consolidate its fast bins
  * every time, which cost more than the rest of the allocation. Finished
- * runs wait on a short free list instead (the program has one thread;
- * what is on the list at exit is still reachable, not leaked).
+ * runs wait on a short free list instead, one per thread (bulk --jobs
+ * runs a loop in each), which a thread empties with identity_pool_drain()
+ * before it ends; the main thread's is still reachable at exit.
  */
 #define IDENTITY_POOL_MAX	64
 
-static struct identity_run	*identity_pool[IDENTITY_POOL_MAX];
-static size_t			 identity_npool;
+static _Thread_local struct identity_run *identity_pool[IDENTITY_POOL_MAX];
+static _Thread_local size_t		  identity_npool;
 
 static struct identity_run *
 identity_run_new(void)
@@ -106,6 +107,13 @@ identity_run_new(void)
 	run = identity_pool[--identity_npool];
 	memset(run, 0, sizeof(*run));
 	return run;
+}
+
+void
+identity_pool_drain(void)
+{
+	while (identity_npool > 0)
+		free(identity_pool[--identity_npool]);
 }
 
 static void

@@ -130,6 +130,10 @@ struct identity_run;
  * borrowed for the call. */
 typedef void identity_callback(struct identity_facts *facts, void *arg);
 
+/* Free this thread's finished runs kept for reuse (a thread that ran
+ * checks calls it before it ends). */
+void identity_pool_drain(void);
+
 /* Start checking one address. target is the user's spelling, copied. */
 void identity_start(struct event_base *base, dns_resolver *res,
     const struct identity_options *opt, const char *target, int af,

@@ -8,6 +8,9 @@
 #include <event2/event.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -31,6 +34,8 @@
 #define BULK_RCVBUF		(4 << 20)
 #define BULK_TIMEOUT_MS		5000
 #define BULK_TRIES		4
+/* Parts of a parallel run (--jobs), at most. */
+#define BULK_JOBS_MAX		16
 
 struct bulk_opts {
 	struct cli_common	 c;
@@ -41,6 +46,7 @@ struct bulk_opts {
 	bool			 resume;
 	bool			 no_progress;
 	bool			 timeout_given;
+	size_t			 jobs;		/* --jobs; 0: as many as CPUs */
 	char			 ehlo[256];
 };
 
@@ -78,6 +84,11 @@ cmd_bulk_usage(FILE *out)
 	    "                        window adapts below it (default 300)\n"
 	    "  --sockets N           DNS client sockets (default 4)\n"
 	    "  --window N            addresses in flight (default 512)\n"
+	    "  --jobs N              threads, each with its share of the\n"
+	    "                        addresses and of the three limits above\n"
+	    "                        (default: one per CPU, at most 16, when\n"
+	    "                        --input is a file and banner is not\n"
+	    "                        checked; else 1)\n"
 	    "  --concurrency N       SMTP connections at once (default 32)\n"
 	    "  --per-destination N   ... to one /24 or /64 (default 2)\n"
 	    "  --port PORT           SMTP port (default 25)\n"
@@ -138,6 +149,7 @@ bulk_parse_args(int argc, char **argv, struct bulk_opts *o)
 		{ "port",	     required_argument, NULL, 'p' },
 		{ "ehlo",	     required_argument, NULL, 'e' },
 		{ "no-progress",     no_argument,	NULL, 'P' },
+		{ "jobs",	     required_argument, NULL, 'j' },
 		{ "lists",	     required_argument, NULL, 'L' },
 		{ "detail",	     no_argument,	NULL, 'D' },
 		{ "summary",	     required_argument, NULL, 'U' },
@@ -230,6 +242,11 @@ bulk_parse_args(int argc, char **argv, struct bulk_opts *o)
 		case 'P':
 			o->no_progress = true;
 			break;
+		case 'j':
+			if (bulk_parse_count("--jobs", optarg, 1, BULK_JOBS_MAX,
+			    &o->jobs) != 0)
+				return -1;
+			break;
 		case 'L':
 			o->lists = optarg;
 			break;
@@ -256,6 +273,172 @@ bulk_parse_args(int argc, char **argv, struct bulk_opts *o)
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- a run in parts (--jobs) ---- */
+
+struct bulk_part {
+	pthread_t		 tid;
+	struct cli_common	 c;	/* the part's share of the engine */
+	struct bulk_config	 cfg;	/* with part_k */
+	FILE			*in, *out;
+	struct bulk_stats	*st;
+	int			 rc;	/* 0, -1 write error, EXIT_SOFTWARE */
+	atomic_uint		*finished;
+};
+
+static void *
+bulk_part_main(void *arg)
+{
+	struct bulk_part *p = arg;
+	struct cli_loop loop;
+
+	if ((p->rc = cli_loop_open(&loop, &p->c)) == 0) {
+		p->rc = bulk_run(loop.base, loop.res, &loop.lookup, &p->cfg,
+		    p->in, p->out, p->st);
+		cli_loop_close(&loop);
+	}
+	identity_pool_drain();
+	atomic_fetch_add(p->finished, 1);
+	return NULL;
+}
+
+/* A share of a limit: at least 1, and together at least the whole. */
+static size_t
+bulk_share(size_t whole, size_t jobs)
+{
+	size_t n = (whole + jobs - 1) / jobs;
+
+	return n > 0 ? n : 1;
+}
+
+/*
+ * Run the parts in threads, each with its own event loop, DNS engine and
+ * input stream, while this thread takes SIGINT and SIGTERM (blocked in
+ * the parts, which it asks to stop through the group's flag) and draws
+ * the progress line. The parts' counts are merged into *st. Returns 0,
+ * -1 when the output could not be written, or EXIT_SOFTWARE.
+ */
+static int
+bulk_run_parts(const struct bulk_opts *o, size_t jobs, FILE *in, FILE *out,
+    struct bulk_stats *st)
+{
+	struct bulk_part *parts = xcalloc(jobs, sizeof(*parts));
+	struct bulk_group g;
+	atomic_uint finished = 0;
+	sigset_t sigs, old;
+	long long started = util_now_ms(), drawn = started, stop_ms = 0;
+	size_t started_parts = 0;
+	int rc = 0;
+
+	memset(&g, 0, sizeof(g));
+	pthread_mutex_init(&g.lock, NULL);
+	atomic_init(&g.stop, false);
+	g.parts = xcalloc(jobs, sizeof(*g.parts));
+	for (size_t k = 0; k < jobs; k++) {
+		struct bulk_part *p = &parts[k];
+
+		p->c = o->c;
+		p->c.dns.max_inflight = bulk_share(o->c.dns.max_inflight, jobs);
+		p->c.dns.nsockets = bulk_share(o->c.dns.nsockets, jobs);
+		p->cfg = o->cfg;
+		p->cfg.window = bulk_share(o->cfg.window, jobs);
+		p->cfg.part_k = (unsigned)k;
+		p->cfg.part_n = (unsigned)jobs;
+		p->cfg.group = &g;
+		p->cfg.progress = false;
+		p->out = out;
+		p->st = xcalloc(1, sizeof(*p->st));
+		p->finished = &finished;
+		if (k == 0) {
+			p->in = in;
+		} else if ((p->in = fopen(o->input, "r")) == NULL) {
+			fprintf(stderr, "mxdiag: %s: %s\n", o->input,
+			    strerror(errno));
+			rc = EXIT_SOFTWARE;
+			goto out;
+		}
+	}
+
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, &old);
+	for (; started_parts < jobs; started_parts++) {
+		struct bulk_part *p = &parts[started_parts];
+
+		if (pthread_create(&p->tid, NULL, bulk_part_main, p) != 0) {
+			fprintf(stderr, "mxdiag: cannot start a thread\n");
+			atomic_store(&g.stop, true);
+			rc = EXIT_SOFTWARE;
+			break;
+		}
+	}
+	while (atomic_load(&finished) < started_parts) {
+		struct timespec ts = { 0, 200 * 1000 * 1000 };
+		int sig = sigtimedwait(&sigs, NULL, &ts);
+		long long now = util_now_ms();
+
+		if (sig == SIGINT || sig == SIGTERM) {
+			if (stop_ms == 0) {
+				stop_ms = now;
+				fputs("\nmxdiag: stopping: finishing the addresses "
+				    "in flight (again to quit now)\n", stderr);
+				atomic_store(&g.stop, true);
+			} else if (now - stop_ms >= 1000) {
+				/* Again, and not the same keypress seen
+				 * twice: the user means it. */
+				signal(sig, SIG_DFL);
+				pthread_sigmask(SIG_SETMASK, &old, NULL);
+				raise(sig);
+			}
+		}
+		if (o->cfg.progress && now - drawn >= 1000) {
+			bulk_group_progress(&g, (unsigned)jobs,
+			    o->cfg.input_size, started, false);
+			drawn = now;
+		}
+	}
+	for (size_t k = 0; k < started_parts; k++)
+		pthread_join(parts[k].tid, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (o->cfg.progress)
+		bulk_group_progress(&g, (unsigned)jobs, o->cfg.input_size,
+		    started, true);
+	for (size_t k = 0; k < started_parts; k++) {
+		bulk_stats_merge(st, parts[k].st, k == 0);
+		if (parts[k].rc == EXIT_SOFTWARE)
+			rc = EXIT_SOFTWARE;
+		else if (parts[k].rc != 0 && rc == 0)
+			rc = -1;
+	}
+out:
+	for (size_t k = 0; k < jobs; k++) {
+		if (k > 0 && parts[k].in != NULL)
+			fclose(parts[k].in);
+		free(parts[k].st);
+	}
+	free(parts);
+	free(g.parts);
+	pthread_mutex_destroy(&g.lock);
+	return rc;
+}
+
+/* --jobs, or as many as CPUs when the input can be read once per part
+ * and no SMTP limit would be split. */
+static size_t
+bulk_jobs(const struct bulk_opts *o, bool input_is_file)
+{
+	long cpus;
+
+	if (o->jobs > 0)
+		return o->jobs;
+	if (!input_is_file || (o->cfg.checks & BULK_CHECK_BANNER))
+		return 1;
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	if (cpus < 1)
+		return 1;
+	return cpus > BULK_JOBS_MAX ? BULK_JOBS_MAX : (size_t)cpus;
 }
 
 /*
@@ -318,9 +501,12 @@ cmd_bulk(int argc, char **argv)
 	FILE *in = stdin, *out = stdout;
 	struct stat sb;
 	char err[256];
+	size_t jobs;
+	bool input_is_file;
 	int rc;
 
 	memset(&o, 0, sizeof(o));
+	memset(&loop, 0, sizeof(loop));
 	cli_common_init(&o.c);
 	o.cfg.checks = BULK_CHECKS_DEFAULT;
 	o.cfg.window = BULK_WINDOW_DEFAULT;
@@ -380,6 +566,7 @@ cmd_bulk(int argc, char **argv)
 	}
 	if (fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode))
 		o.cfg.input_size = (long long)sb.st_size;
+	input_is_file = in != stdin && o.cfg.input_size > 0;
 	if (o.resume) {
 		seen = bulk_seen_new();
 		if ((out = bulk_open_resume(o.output, seen)) == NULL) {
@@ -398,14 +585,32 @@ cmd_bulk(int argc, char **argv)
 	setvbuf(out, bulk_outbuf, _IOFBF, sizeof(bulk_outbuf));
 	o.cfg.progress = !o.no_progress && isatty(STDERR_FILENO);
 
-	if ((rc = cli_loop_open(&loop, &o.c)) != 0)
+	jobs = bulk_jobs(&o, input_is_file);
+	if (jobs > 1 && (!input_is_file ||
+	    (o.cfg.checks & BULK_CHECK_BANNER))) {
+		/* Only when asked for: the default is 1 in these cases. */
+		fprintf(stderr, "mxdiag: --jobs needs --input FILE (each "
+		    "thread reads it) and no banner check (whose limits are "
+		    "per run)\n");
+		rc = EXIT_USAGE;
 		goto done;
+	}
 	st = xcalloc(1, sizeof(*st));
-	if (bulk_run(loop.base, loop.res, &loop.lookup, &o.cfg, in, out,
-	    st) != 0)
-		rc = EXIT_SOFTWARE;
-	else
-		rc = bulk_exit_status(st);
+	if (jobs > 1) {
+		rc = bulk_run_parts(&o, jobs, in, out, st);
+		if (rc == -1)
+			rc = EXIT_SOFTWARE;
+		else if (rc == 0)
+			rc = bulk_exit_status(st);
+	} else {
+		if ((rc = cli_loop_open(&loop, &o.c)) != 0)
+			goto done;
+		if (bulk_run(loop.base, loop.res, &loop.lookup, &o.cfg, in,
+		    out, st) != 0)
+			rc = EXIT_SOFTWARE;
+		else
+			rc = bulk_exit_status(st);
+	}
 	bulk_stats_print(stderr, st);
 	if (o.summary != NULL) {
 		json_t *js = bulk_stats_json(st, rc);

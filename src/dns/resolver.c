@@ -34,6 +34,7 @@
 #include <arpa/inet.h>
 #include <ares.h>
 #include <errno.h>
+#include <pthread.h>
 #include <event2/event.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -783,6 +784,15 @@ dns_chan_open(dns_resolver *r, struct dns_chan *ch, char *err, size_t errlen)
 	return 0;
 }
 
+static pthread_once_t	dns_ares_once = PTHREAD_ONCE_INIT;
+static int		dns_ares_init_rc;
+
+static void
+dns_ares_init(void)
+{
+	dns_ares_init_rc = ares_library_init(ARES_LIB_INIT_ALL);
+}
+
 dns_resolver *
 dns_resolver_new(struct event_base *base, const struct dns_config *cfg,
     char *err, size_t errlen)
@@ -812,7 +822,10 @@ dns_resolver_new(struct event_base *base, const struct dns_config *cfg,
 		    v6 ? "[" : "", s->host, v6 ? "]" : "", s->port);
 	}
 
-	rc = ares_library_init(ARES_LIB_INIT_ALL);
+	/* Once per process, whatever the threads (bulk --jobs): c-ares
+	 * counts its initialisations without a lock. */
+	pthread_once(&dns_ares_once, dns_ares_init);
+	rc = dns_ares_init_rc;
 	if (rc != ARES_SUCCESS) {
 		snprintf(err, errlen, "cannot start the DNS resolver: %s",
 		    ares_strerror(rc));

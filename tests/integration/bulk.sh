@@ -496,6 +496,30 @@ for bad in 3/3 1/0 x/2 1/ -1/3; do
 	rc=$?
 	[ "$rc" = 64 ] && ok "usage: --shard $bad -> 64" || not_ok "usage: --shard $bad" "want 64, got $rc"
 done
+# --- 6b. parts (--jobs): the same results, threads or not ---------------
+# The runs above read --input FILE, so they ran in as many parts as this
+# machine has CPUs; these compare one part with three explicitly.
+bulk jobs1 1 "${KRES[@]}" --jobs 1 --input "$ADDRS" --summary "$OUT/jobs1.summary.json"
+bulk jobs3 1 "${KRES[@]}" --jobs 3 --input "$ADDRS" --summary "$OUT/jobs3.summary.json"
+pycheck jobs shard 1 "$OUT/jobs1.jsonl" "$OUT/jobs3.jsonl"
+want jobs "--jobs 3: every address once, each result as with --jobs 1" full=1024 union=1024 overlap=0 missing=0 extra=0 differ=0
+sumkeys='[.lines, .targets, .addresses, .input_errors, .status, .iprev, .findings, .dns.queries, .exit_code]'
+if cmp -s <(jq -S "$sumkeys" "$OUT/jobs1.summary.json") <(jq -S "$sumkeys" "$OUT/jobs3.summary.json"); then
+	ok "jobs: the summaries' counts agree (lines, targets, addresses, verdicts, codes, queries, exit)"
+else
+	not_ok "jobs: the summaries' counts agree" \
+	    "$(diff <(jq -S . "$OUT/jobs1.summary.json") <(jq -S . "$OUT/jobs3.summary.json") | head -20)"
+fi
+bulk jobsmessy 1 "${KRES[@]}" --jobs 3 --input "$OUT/messy.txt"
+pycheck jobsmessy expect "$OUT/jobsmessy.jsonl" "$OUT/messy.expect"
+want jobsmessy "--jobs 3: one error line per bad line, not one per part" \
+    problems=0 unparsable=0 errors=9 results=6
+for args in "--jobs 2" "--jobs 2 --checks ptr,iprev,banner --input $ADDRS" "--jobs 0 --input $ADDRS" "--jobs 17 --input $ADDRS"; do
+	# shellcheck disable=SC2086 # word splitting wanted
+	timeout 10 "$MXDIAG" bulk "${KRES[@]}" $args < /dev/null > /dev/null 2>&1
+	rc=$?
+	[ "$rc" = 64 ] && ok "usage: bulk $args -> 64" || not_ok "usage: bulk $args" "want 64, got $rc"
+done
 for args in "127.0.0.2" "--resume" "--resume --output -" "--checks ptr,bogus" "--lists /dev/null" "--window 0"; do
 	# shellcheck disable=SC2086 # word splitting wanted
 	timeout 10 "$MXDIAG" bulk "${KRES[@]}" $args < /dev/null > /dev/null 2>&1
