@@ -181,6 +181,7 @@ void pd_safe_copy(char *dst, size_t dstlen, const char *src);
 
 struct pd_server_config {
 	struct pd_config	 policy;
+	size_t			 dns_sockets;	/* --sockets; 0: the default */
 	const char		*listen[PD_LISTEN_MAX];
 	size_t			 nlisten;
 	const char		*stats_listen;	/* NULL: none */

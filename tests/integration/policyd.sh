@@ -555,7 +555,7 @@ fi
 
 for args in "--mode strict" "--reject-code 500" "--require helo" \
     "--exempt 10.0.0.0/33" "--listen inet:127.0.0.1" "--format json" \
-    "--tempfail reject" "stray"; do
+    "--tempfail reject" "--sockets 0" "--sockets 33" "stray"; do
 	# shellcheck disable=SC2086 # one word per argument
 	"$MXDIAG" policyd $args >/dev/null 2>"$OUT/usage.err"
 	check_rc "policyd $args" 64 $? "$OUT/usage.err"
