@@ -636,6 +636,122 @@ dns_answer_copy(struct dns_answer *dst, const struct dns_answer *src)
 	}
 }
 
+/* A bump allocator over one block sized beforehand by the same walk. */
+struct flat {
+	char	*p;		/* NULL: only count */
+	size_t	 n;
+};
+
+static char *
+flat_str(struct flat *f, const char *s)
+{
+	size_t len;
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	len = strlen(s) + 1;
+	d = f->p != NULL ? f->p + f->n : NULL;
+	if (d != NULL)
+		memcpy(d, s, len);
+	f->n += len;
+	return d;
+}
+
+static char *
+flat_bytes(struct flat *f, const char *s, size_t len)
+{
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	d = f->p != NULL ? f->p + f->n : NULL;
+	if (d != NULL) {
+		memcpy(d, s, len);
+		d[len] = '\0';
+	}
+	f->n += len + 1;
+	return d;
+}
+
+/* Lay src's strings out in f, pointing dst's at them (dst is written
+ * only when f->p is set). */
+static void
+flat_strings(struct flat *f, struct dns_answer *dst,
+    const struct dns_answer *src)
+{
+	struct dns_answer scratch;
+
+	if (f->p == NULL)
+		dst = &scratch;
+	dst->qname = flat_str(f, src->qname);
+	dst->soa_zone = flat_str(f, src->soa_zone);
+	dst->soa.mname = flat_str(f, src->soa.mname);
+	dst->soa.rname = flat_str(f, src->soa.rname);
+	for (size_t i = 0; i < src->chain.n; i++) {
+		char *c = flat_str(f, src->chain.v[i]);
+
+		if (f->p != NULL)
+			dst->chain.v[i] = c;
+	}
+	for (size_t i = 0; i < src->nrr; i++) {
+		const struct dns_rr *r = &src->rr[i];
+		struct dns_rr tmp, *d = f->p != NULL ? &dst->rr[i] : &tmp;
+
+		d->name = flat_str(f, r->name);
+		switch (r->type) {
+		case DNS_T_CNAME:
+		case DNS_T_PTR:
+		case DNS_T_NS:
+			d->u.target = flat_str(f, r->u.target);
+			break;
+		case DNS_T_MX:
+			d->u.mx.exchange = flat_str(f, r->u.mx.exchange);
+			break;
+		case DNS_T_SOA:
+			d->u.soa.mname = flat_str(f, r->u.soa.mname);
+			d->u.soa.rname = flat_str(f, r->u.soa.rname);
+			break;
+		case DNS_T_TXT:
+		case DNS_T_SPF:
+			d->u.txt.data = flat_bytes(f, r->u.txt.data,
+			    r->u.txt.len);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+struct dns_answer *
+dns_answer_dup_flat(const struct dns_answer *src)
+{
+	/* Pointer-aligned parts first (the struct, the records, the
+	 * chain's array), then the strings. */
+	size_t head = sizeof(struct dns_answer) +
+	    src->nrr * sizeof(struct dns_rr) + src->chain.n * sizeof(char *);
+	struct flat f = { NULL, head };
+	struct dns_answer *dst;
+
+	flat_strings(&f, NULL, src);
+	dst = xcalloc(1, f.n);
+	memcpy(dst, src, sizeof(*dst));
+	dst->rr = NULL;
+	if (src->nrr > 0) {
+		dst->rr = (struct dns_rr *)(void *)(dst + 1);
+		memcpy(dst->rr, src->rr, src->nrr * sizeof(*dst->rr));
+	}
+	dst->chain.v = NULL;
+	dst->chain.n = dst->chain.cap = src->chain.n;
+	if (src->chain.n > 0)
+		dst->chain.v = (char **)(void *)((char *)(dst + 1) +
+		    src->nrr * sizeof(struct dns_rr));
+	f.p = (char *)dst;
+	f.n = head;
+	flat_strings(&f, dst, src);
+	return dst;
+}
+
 void
 dns_answer_clear(struct dns_answer *ans)
 {

@@ -232,6 +232,13 @@ void dns_answer_init(struct dns_answer *ans, const char *qname,
 void dns_answer_copy(struct dns_answer *dst, const struct dns_answer *src);
 /* Free what *ans owns and zero it; NULL is a no-op. */
 void dns_answer_clear(struct dns_answer *ans);
+/*
+ * A copy of src in one allocation (the struct, its records, chain and
+ * every string), for answers kept long and only read: a DNS cache holding
+ * tens of thousands of them. Free it with free(), never with
+ * dns_answer_clear(); to change it, dns_answer_copy() it first.
+ */
+struct dns_answer *dns_answer_dup_flat(const struct dns_answer *src);
 
 /* The name at the end of the answer's CNAME chain (qname when none). */
 const char *dns_answer_final_name(const struct dns_answer *ans);

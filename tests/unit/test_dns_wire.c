@@ -1656,19 +1656,13 @@ join_chain(const struct dns_answer *ans, char *out, size_t outlen)
 		app(out, outlen, &o, "%s%s", i ? " " : "", ans->chain.v[i]);
 }
 
+/* Every field a case states, of an answer or of its flat copy. */
 static void
-test_answer_case(void **state)
+check_answer_case(const struct answer_case *c, const struct dns_answer *a)
 {
-	const struct answer_case *c = *state;
-	struct dns_answer ans;
-	struct dns_msg msg;
+	struct dns_answer ans = *a;
 	char buf[8192];
 	size_t o = 0;
-
-	if (build_parse(c->build, &msg) != DNS_WIRE_OK)
-		fail_msg("%s: message does not parse", c->desc);
-	dns_answer_from_msg(&msg, c->qname, c->qtype, &ans);
-	dns_msg_clear(&msg);
 
 	if (ans.outcome != c->want)
 		fail_msg("%s: outcome %s, want %s", c->desc,
@@ -1699,7 +1693,25 @@ test_answer_case(void **state)
 		    (unsigned)ans.soa_ttl, (unsigned)ans.soa.serial);
 		assert_string_equal(buf, c->soa);
 	}
+}
+
+static void
+test_answer_case(void **state)
+{
+	const struct answer_case *c = *state;
+	struct dns_answer ans, *flat;
+	struct dns_msg msg;
+
+	if (build_parse(c->build, &msg) != DNS_WIRE_OK)
+		fail_msg("%s: message does not parse", c->desc);
+	dns_answer_from_msg(&msg, c->qname, c->qtype, &ans);
+	dns_msg_clear(&msg);
+	check_answer_case(c, &ans);
+	/* The one-block copy says the same once the original is gone. */
+	flat = dns_answer_dup_flat(&ans);
 	dns_answer_clear(&ans);
+	check_answer_case(c, flat);
+	free(flat);
 }
 
 static void
