@@ -406,7 +406,10 @@ cache_query(struct dns_lookup *lk, const char *name, uint16_t qtype,
 	if (e == NULL) {
 		c->st.misses++;
 		c->st.pending++;
-		e = xcalloc(1, sizeof(*e) + len + 1);
+		/* malloc and a cleared header: glibc's calloc skips the
+		 * thread cache, and the key is written whole below. */
+		e = xreallocarray(NULL, 1, sizeof(*e) + len + 1);
+		memset(e, 0, sizeof(*e));
 		e->cache = c;
 		e->state = CACHE_PENDING;
 		e->refs = 1;		/* the upstream query's */

@@ -78,7 +78,7 @@ struct dns_query {
 	struct dns_query	*next;
 	dns_resolver		*r;
 	struct dns_chan		*chan;
-	char			*name;
+	char			*name;		/* after the struct, same block */
 	uint16_t		 qtype;
 	dns_callback		*cb;
 	void			*arg;
@@ -585,8 +585,7 @@ dns_outcome_from_ares(int status)
 static void
 dns_query_free(struct dns_query *q)
 {
-	free(q->name);
-	free(q);
+	free(q);	/* the name is in the same block */
 }
 
 static void
@@ -857,6 +856,7 @@ dns_resolver_query(dns_resolver *r, const char *name, uint16_t qtype,
     dns_callback *cb, void *arg)
 {
 	struct dns_query *q;
+	size_t len;
 
 	if (r->closing) {
 		/* Only callbacks run during dns_resolver_free() get here. */
@@ -868,9 +868,13 @@ dns_resolver_query(dns_resolver *r, const char *name, uint16_t qtype,
 		dns_answer_clear(&ans);
 		return;
 	}
-	q = xcalloc(1, sizeof(*q));
+	/* One block, the name after the struct; malloc, as glibc's calloc
+	 * skips the thread cache. */
+	len = strlen(name) + 1;
+	q = xreallocarray(NULL, 1, sizeof(*q) + len);
+	memset(q, 0, sizeof(*q));
 	q->r = r;
-	q->name = xstrdup(name);
+	q->name = memcpy(q + 1, name, len);
 	q->qtype = qtype;
 	q->cb = cb;
 	q->arg = arg;

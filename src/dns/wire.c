@@ -734,7 +734,9 @@ dns_answer_dup_flat(const struct dns_answer *src)
 	struct dns_answer *dst;
 
 	flat_strings(&f, NULL, src);
-	dst = xcalloc(1, f.n);
+	/* malloc, not calloc: every byte is written below, and glibc's
+	 * calloc skips the thread cache. */
+	dst = xreallocarray(NULL, 1, f.n);
 	memcpy(dst, src, sizeof(*dst));
 	dst->rr = NULL;
 	if (src->nrr > 0) {
