@@ -181,25 +181,37 @@ jsonw_string_slow(struct jsonw *w, const char *s, size_t n, size_t i,
 	jsonw_put_char(w, '"');
 }
 
+/* s (n bytes, all PLAIN) between quotes, then tail if not NUL: one
+ * room check, one copy. */
+static inline void
+jsonw_quoted_plain(struct jsonw *w, const char *s, size_t n, char tail)
+{
+	size_t need = n + 2 + (tail != '\0');
+	char *p;
+
+	if (need > w->cap - w->len)
+		jsonw_grow(w, need);
+	p = w->buf + w->len;
+	p[0] = '"';
+	memcpy(p + 1, s, n);
+	p[n + 1] = '"';
+	if (tail != '\0')
+		p[n + 2] = tail;
+	w->len += need;
+}
+
 /* s (n bytes) as a JSON string, as jansson writes it. Most strings are
  * all PLAIN: one scan, one copy between the quotes. */
 static inline void
 jsonw_string(struct jsonw *w, const char *s, size_t n, bool repair)
 {
 	size_t i = plain_span(s, n);
-	char *p;
 
 	if (i < n) {
 		jsonw_string_slow(w, s, n, i, repair);
 		return;
 	}
-	if (n + 2 > w->cap - w->len)
-		jsonw_grow(w, n + 2);
-	p = w->buf + w->len;
-	p[0] = '"';
-	memcpy(p + 1, s, n);
-	p[n + 1] = '"';
-	w->len += n + 2;
+	jsonw_quoted_plain(w, s, n, '\0');
 }
 
 static void
@@ -316,7 +328,6 @@ void
 jsonw_put_key(struct jsonw *w, const char *key)
 {
 	size_t n = 0;
-	char *p;
 
 	/* NUL is not PLAIN: one pass finds the end, or a byte that needs
 	 * the general writer. */
@@ -327,14 +338,7 @@ jsonw_put_key(struct jsonw *w, const char *key)
 		jsonw_put_char(w, ':');
 		return;
 	}
-	if (n + 3 > w->cap - w->len)
-		jsonw_grow(w, n + 3);
-	p = w->buf + w->len;
-	p[0] = '"';
-	memcpy(p + 1, key, n);
-	p[n + 1] = '"';
-	p[n + 2] = ':';
-	w->len += n + 3;
+	jsonw_quoted_plain(w, key, n, ':');
 }
 
 bool
