@@ -333,17 +333,15 @@ bulk_key_hash(const char *key)
 }
 
 bool
-bulk_shard_mine(const char *key, unsigned k, unsigned n)
+bulk_shard_mine(uint64_t h, unsigned k, unsigned n)
 {
-	return n <= 1 || bulk_key_hash(key) % n == k;
+	return n <= 1 || h % n == k;
 }
 
 bool
-bulk_part_mine(const char *key, unsigned shard_n, unsigned k, unsigned n)
+bulk_part_mine(uint64_t h, unsigned shard_n, unsigned k, unsigned n)
 {
-	if (n <= 1)
-		return true;
-	return bulk_key_hash(key) / (shard_n > 1 ? shard_n : 1) % n == k;
+	return n <= 1 || h / (shard_n > 1 ? shard_n : 1) % n == k;
 }
 
 int

@@ -64,12 +64,11 @@ uint64_t bulk_range_size(const struct bulk_item *it);
 void bulk_key_addr(int af, const void *addr, char *out, size_t outlen);
 /* FNV-1a, 64 bits, over the key's bytes. */
 uint64_t bulk_key_hash(const char *key);
-/* True when key belongs to shard k of n. */
-bool bulk_shard_mine(const char *key, unsigned k, unsigned n);
-/* True when key belongs to part k of n within its shard (of shard_n): a
+/* True when the key whose bulk_key_hash() is h belongs to shard k of n. */
+bool bulk_shard_mine(uint64_t h, unsigned k, unsigned n);
+/* True when it belongs to part k of n within its shard (of shard_n): a
  * function of the hash independent of the shard's. */
-bool bulk_part_mine(const char *key, unsigned shard_n, unsigned k,
-    unsigned n);
+bool bulk_part_mine(uint64_t h, unsigned shard_n, unsigned k, unsigned n);
 /* "K/N" with 0 <= K < N <= BULK_SHARDS_MAX. Returns 0, or -1 and err. */
 #define BULK_SHARDS_MAX	65536
 int bulk_shard_parse(const char *spec, unsigned *k, unsigned *n, char *err,

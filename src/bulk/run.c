@@ -576,17 +576,16 @@ static bool
 bulk_wanted(struct bulk_run *run, const char *key)
 {
 	const struct bulk_config *cfg = run->cfg;
+	uint64_t h = bulk_key_hash(key);
 
 	/* Another part's: not skipped, only done elsewhere. */
-	if (cfg->part_n > 1 && !bulk_part_mine(key, cfg->shard_n, cfg->part_k,
-	    cfg->part_n))
+	if (!bulk_part_mine(h, cfg->shard_n, cfg->part_k, cfg->part_n))
 		return false;
-	if (cfg->shard_n > 1 && !bulk_shard_mine(key, cfg->shard_k,
-	    cfg->shard_n)) {
+	if (!bulk_shard_mine(h, cfg->shard_k, cfg->shard_n)) {
 		run->st->other_shard++;
 		return false;
 	}
-	if (cfg->seen != NULL && bulk_seen_has(cfg->seen, bulk_key_hash(key))) {
+	if (cfg->seen != NULL && bulk_seen_has(cfg->seen, h)) {
 		run->st->resumed++;
 		return false;
 	}

@@ -486,8 +486,31 @@ dt_psl_init(struct dt_psl_call *h, const struct mcp_tool_ctx *ctx,
 	(void)orgdomain_psl_open(&h->psl, NULL, msg, sizeof(msg));
 }
 
+/* A finished call's document to its caller, and the head's PSL closed;
+ * the caller frees its own parts and the call. */
+static void
+dt_psl_deliver(struct dt_psl_call *h, struct finding_list *fl, json_t *doc)
+{
+	h->done(dt_list_result(h->domain, fl, doc), h->arg);
+	finding_list_clear(fl);
+	orgdomain_psl_close(&h->psl);
+}
+
+/* A call whose check would not start: freed (h first in it), and the
+ * error to the caller. */
+static void
+dt_psl_abort(struct dt_psl_call *h, json_t *error)
+{
+	mcp_tool_done *done = h->done;
+	void *arg = h->arg;
+
+	orgdomain_psl_close(&h->psl);
+	free(h);
+	done(error, arg);
+}
+
 struct dmarc_call {
-	struct dt_psl_call	 h;
+	struct dt_psl_call	 h;	/* first: dt_psl_abort frees it */
 	struct dmarc_discovery	 d;
 };
 
@@ -498,11 +521,8 @@ dmarc_finish(evutil_socket_t fd, short what, void *arg)
 	struct finding_list fl = { 0 };
 
 	dmarc_judge(&c->d, &fl);
-	c->h.done(dt_list_result(c->h.domain, &fl, dmarc_document(&c->d,
-	    &fl)), c->h.arg);
-	finding_list_clear(&fl);
+	dt_psl_deliver(&c->h, &fl, dmarc_document(&c->d, &fl));
 	dmarc_discovery_clear(&c->d);
-	orgdomain_psl_close(&c->h.psl);
 	free(c);
 }
 
@@ -539,12 +559,10 @@ dmarc_call(const struct mcp_tool_ctx *ctx, json_t *args, mcp_tool_done *done,
 	c = xcalloc(1, sizeof(*c));
 	dt_psl_init(&c->h, ctx, done, arg, domain);
 	if (dmarc_discover_start(&c->h.lookup, &c->h.psl, c->h.domain, draft,
-	    draft ? strlen(draft) : 0, &c->d, dmarc_done, c) != 0) {
-		orgdomain_psl_close(&c->h.psl);
-		free(c);
-		done(mcp_tool_error("%s: not a domain name (give the A-label "
-		    "form of an internationalised name)", domain), arg);
-	}
+	    draft ? strlen(draft) : 0, &c->d, dmarc_done, c) != 0)
+		dt_psl_abort(&c->h, mcp_tool_error("%s: not a domain name "
+		    "(give the A-label form of an internationalised name)",
+		    domain));
 	return MCP_TOOLS_STARTED;
 }
 
@@ -577,7 +595,7 @@ bimi_definition(void)
 }
 
 struct bimi_call {
-	struct dt_psl_call	 h;
+	struct dt_psl_call	 h;	/* first: dt_psl_abort frees it */
 	struct bimi_check	 b;
 };
 
@@ -588,11 +606,8 @@ bimi_finish(evutil_socket_t fd, short what, void *arg)
 	struct finding_list fl = { 0 };
 
 	bimi_judge(&c->b, &fl);
-	c->h.done(dt_list_result(c->h.domain, &fl, bimi_document(&c->b,
-	    &fl)), c->h.arg);
-	finding_list_clear(&fl);
+	dt_psl_deliver(&c->h, &fl, bimi_document(&c->b, &fl));
 	bimi_check_clear(&c->b);
-	orgdomain_psl_close(&c->h.psl);
 	free(c);
 }
 
@@ -636,13 +651,10 @@ bimi_call(const struct mcp_tool_ctx *ctx, json_t *args, mcp_tool_done *done,
 	c = xcalloc(1, sizeof(*c));
 	dt_psl_init(&c->h, ctx, done, arg, domain);
 	if (bimi_check_start(&c->h.lookup, &c->h.psl, c->h.domain, selector,
-	    draft, draft ? strlen(draft) : 0, &c->b, bimi_done, c) != 0) {
-		orgdomain_psl_close(&c->h.psl);
-		free(c);
-		done(mcp_tool_error("\"%s\"%s%s is not a usable name", domain,
-		    selector ? " or selector " : "", selector ? selector : ""),
-		    arg);
-	}
+	    draft, draft ? strlen(draft) : 0, &c->b, bimi_done, c) != 0)
+		dt_psl_abort(&c->h, mcp_tool_error("\"%s\"%s%s is not a usable "
+		    "name", domain, selector ? " or selector " : "",
+		    selector ? selector : ""));
 	return MCP_TOOLS_STARTED;
 }
 

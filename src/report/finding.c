@@ -29,53 +29,6 @@ finding_status_name(enum finding_status st)
 	return "unknown";
 }
 
-/*
- * A title or explanation from its format. Nearly all of them are text
- * and %s: those are joined here, because vasprintf() spent over a
- * thousand instructions on each, for every finding of every address of
- * a bulk run. Anything else (a width, %d, %zu, a NULL argument, which
- * glibc prints as "(null)") is left to vasprintf(), so that the text is
- * always what printf makes.
- */
-static char *finding_format(const char *fmt, va_list ap)
-    __attribute__((format(printf, 1, 0)));
-
-static char *
-finding_format(const char *fmt, va_list ap)
-{
-	va_list aq;
-	const char *f, *pct;
-	size_t len = 0;
-	char *out, *p;
-
-	/* The length, and whether every conversion is a plain %s. */
-	va_copy(aq, ap);
-	for (f = fmt; (pct = strchr(f, '%')) != NULL; f = pct + 2) {
-		const char *arg;
-
-		if (pct[1] != 's' || (arg = va_arg(aq, const char *)) == NULL) {
-			va_end(aq);
-			return xvasprintf(fmt, ap);
-		}
-		len += (size_t)(pct - f) + strlen(arg);
-	}
-	len += strlen(f);
-	va_end(aq);
-
-	p = out = xreallocarray(NULL, len + 1, 1);
-	for (f = fmt; (pct = strchr(f, '%')) != NULL; f = pct + 2) {
-		const char *arg = va_arg(ap, const char *);
-		size_t n = strlen(arg);
-
-		memcpy(p, f, (size_t)(pct - f));
-		p += pct - f;
-		memcpy(p, arg, n);
-		p += n;
-	}
-	memcpy(p, f, strlen(f) + 1);
-	return out;
-}
-
 struct finding *
 finding_add(struct finding_list *fl, const char *code, enum finding_status st,
     const char *title_fmt, ...)
@@ -86,7 +39,7 @@ finding_add(struct finding_list *fl, const char *code, enum finding_status st,
 	f->code = xstrdup(code);
 	f->status = st;
 	va_start(ap, title_fmt);
-	f->title = finding_format(title_fmt, ap);
+	f->title = xvasprintf(title_fmt, ap);
 	va_end(ap);
 	f->explanation = xstrdup("");
 	finding_list_append(fl, f);
@@ -100,7 +53,7 @@ finding_explain(struct finding *f, const char *fmt, ...)
 
 	free(f->explanation);
 	va_start(ap, fmt);
-	f->explanation = finding_format(fmt, ap);
+	f->explanation = xvasprintf(fmt, ap);
 	va_end(ap);
 }
 

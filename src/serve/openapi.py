@@ -17,6 +17,8 @@ BOOL = {"type": "string", "enum": ["true", "false", "1", "0"], "default": "false
 LIST = {"type": "string", "description": "Comma-separated list.",
         "pattern": "^[^,]+(,[^,]+)*$"}
 NAME = {"type": "string", "minLength": 1, "maxLength": 253}
+# A draft record: any query value is at most 512 bytes.
+DRAFT = {"type": "string", "maxLength": 512}
 
 
 def param(name, schema, desc, required=False):
@@ -45,7 +47,7 @@ ENDPOINTS = [
      "Syntax, lookups, limits and, with ip, the check_host() result. The "
      "same document as `mxdiag spf --format json`.",
      [param("domain", NAME, "Where the record is published."),
-      param("record", {"type": "string", "maxLength": 512}, "A draft record, judged as if published at domain."),
+      param("record", DRAFT, "A draft record, judged as if published at domain."),
       param("ip", {"type": "string"}, "Run check_host() for this address."),
       param("sender", {"type": "string"}, "MAIL FROM address for check_host()."),
       param("helo", NAME, "HELO name for check_host().")]),
@@ -53,20 +55,20 @@ ENDPOINTS = [
      "Discovery (organizational domain), tags, reporting addresses. The same "
      "document as `mxdiag dmarc --format json`.",
      [param("domain", NAME, "The domain.", True),
-      param("record", {"type": "string", "maxLength": 512}, "A draft record.")]),
+      param("record", DRAFT, "A draft record.")]),
     ("dkim", "mxdiag.dkim", "DKIM keys of a domain",
      "Key records of the given or of common selectors: syntax, key type and "
      "size. The same document as `mxdiag dkim --format json`.",
      [param("domain", NAME, "The domain.", True),
       param("selector", LIST, "Selectors (default: common providers' selectors)."),
-      param("record", {"type": "string", "maxLength": 512}, "A draft key record (one selector).")]),
+      param("record", DRAFT, "A draft key record (one selector).")]),
     ("bimi", "mxdiag.bimi", "BIMI record of a domain",
      "The record at selector._bimi.domain (or the organizational domain), "
      "its logo and certificate URLs (not fetched) and the DMARC policy BIMI "
      "needs. The same document as `mxdiag bimi --format json`.",
      [param("domain", NAME, "The domain.", True),
       param("selector", NAME, "BIMI selector (default: default)."),
-      param("record", {"type": "string", "maxLength": 512}, "A draft record.")]),
+      param("record", DRAFT, "A draft record.")]),
     ("bl", "mxdiag.bl", "Blacklist (DNSBL) status",
      "Listings of IP addresses and domains on the built-in DNS blacklists. "
      "The same document as `mxdiag bl --format json`.",

@@ -291,7 +291,8 @@ test_shards(void **state)
 			snprintf(key, sizeof(key), "10.%u.%u.%u", i >> 16,
 			    (i >> 8) & 255, i & 255);
 			for (unsigned s = 0; s < ns[j]; s++)
-				if (bulk_shard_mine(key, s, ns[j])) {
+				if (bulk_shard_mine(bulk_key_hash(key), s,
+				    ns[j])) {
 					owners++;
 					count[s]++;
 				}
@@ -324,6 +325,50 @@ test_shards(void **state)
 			    sizeof(err)) != -1)
 				fail_msg("shard \"%s\" accepted", bad[i]);
 	}
+}
+
+/* Within every shard, every key lands in exactly one part, and the parts
+ * are about even there too: the part does not follow the shard. */
+static void
+test_parts(void **state)
+{
+	static const unsigned shards[] = { 1, 3 }, parts[] = { 2, 3, 16 };
+	char key[32];
+
+	for (size_t a = 0; a < sizeof(shards) / sizeof(shards[0]); a++)
+	for (size_t b = 0; b < sizeof(parts) / sizeof(parts[0]); b++) {
+		unsigned sn = shards[a], pn = parts[b];
+		unsigned long count[3][16] = { { 0 } }, inshard[3] = { 0 };
+
+		for (unsigned i = 0; i < 100000; i++) {
+			uint64_t h;
+			unsigned owners = 0, sk = 0;
+
+			snprintf(key, sizeof(key), "10.%u.%u.%u", i >> 16,
+			    (i >> 8) & 255, i & 255);
+			h = bulk_key_hash(key);
+			while (!bulk_shard_mine(h, sk, sn))
+				sk++;
+			inshard[sk]++;
+			for (unsigned k = 0; k < pn; k++)
+				if (bulk_part_mine(h, sn, k, pn)) {
+					owners++;
+					count[sk][k]++;
+				}
+			assert_int_equal(owners, 1);
+		}
+		for (unsigned sk = 0; sk < sn; sk++)
+			for (unsigned k = 0; k < pn; k++) {
+				double share = (double)count[sk][k] * pn /
+				    (double)inshard[sk];
+
+				if (share < 0.9 || share > 1.1)
+					fail_msg("part %u/%u of shard %u/%u "
+					    "holds %lu of %lu", k, pn, sk, sn,
+					    count[sk][k], inshard[sk]);
+			}
+	}
+	(void)state;
 }
 
 static void
@@ -401,6 +446,7 @@ main(void)
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_ranges),
 		cmocka_unit_test(test_shards),
+		cmocka_unit_test(test_parts),
 		cmocka_unit_test(test_seen_set),
 		cmocka_unit_test(test_seen_load),
 	};

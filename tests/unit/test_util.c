@@ -7,6 +7,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 
@@ -91,6 +93,42 @@ test_strvec(void **state)
 	strvec_clear(&sv);
 }
 
+/* xasprintf makes what snprintf makes, on its joining path (text and
+ * plain %s) and off it (other conversions, %%, NULL, a lone % at the
+ * end, long results). */
+static void
+test_asprintf(void **state)
+{
+	char want[1024], *got, big[600];
+	/* NULL where the compiler cannot see it (it would warn). */
+	const char *volatile none = NULL;
+
+	(void)state;
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+#define SAME(...) do {							\
+		snprintf(want, sizeof(want), __VA_ARGS__);		\
+		got = xasprintf(__VA_ARGS__);				\
+		assert_string_equal(got, want);				\
+		free(got);						\
+	} while (0)
+	SAME("plain text");
+	SAME("%s", "");
+	SAME("%s", "a");
+	SAME("PTR %s has no %s record", "mail.example", "A");
+	SAME("%s%s%s", "a", "", "c");
+	SAME("%s at the end: %s", "x", big);
+	SAME("%d of %s", 3, "x");
+	SAME("%s is %zu bytes", "k", (size_t)42);
+	SAME("100%% %s", "sure");
+	SAME("%5s|", "ab");
+	SAME("%.2s|", "abcdef");
+	SAME("%s and %s", "a", none);
+	SAME("%s", big);
+	SAME("%s %d", big, 7);
+#undef SAME
+}
+
 /* util_ntop agrees with inet_ntop on every byte value in every place,
  * and on the buffer sizes that just fit and just do not. */
 static void
@@ -134,6 +172,7 @@ main(void)
 		cmocka_unit_test(test_name_eq),
 		cmocka_unit_test(test_strvec),
 		cmocka_unit_test(test_ntop),
+		cmocka_unit_test(test_asprintf),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
